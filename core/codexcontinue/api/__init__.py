@@ -1,0 +1,1 @@
+"""The FastAPI backend: app factory, core routes, auth dependencies and error handling."""

@@ -1,0 +1,109 @@
+"""The app factory: core routes plus every active pack's router under `/api/v1/<pack>/`."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import APIRouter, Depends, FastAPI
+from prometheus_client import CollectorRegistry
+from prometheus_fastapi_instrumentator import Instrumentator
+
+from ..context import PackContext
+from ..keys import KeyRing
+from ..ml.ollama_backend import OllamaBackend
+from ..packs import PackRegistry
+from ..settings import CoreSettings, load_core_settings
+from ..store import Store, open_store
+from .core_routes import core_router, probe_router
+from .deps import pack_scope
+from .errors import install_error_handlers
+
+log = logging.getLogger("codexcontinue.api")
+
+
+def create_app(
+    settings: CoreSettings | None = None,
+    *,
+    registry: PackRegistry | None = None,
+    store: Store | None = None,
+) -> FastAPI:
+    """Build the backend for the enabled packs. Arguments left out are built from settings."""
+    settings = settings or load_core_settings()
+    registry = registry or PackRegistry(settings).load()
+    store = store or open_store(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        for name in registry.active():
+            await registry.call_async(name, "startup", context=pack_context(app, name))
+        yield
+        for name in reversed(registry.active()):
+            await registry.call_async(name, "shutdown", context=pack_context(app, name))
+        await store.close()
+
+    app = FastAPI(
+        title="CodexContinue",
+        version=_core_version(),
+        description="Domain packs for private, local AI. Every /api/v1 route needs an API key.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.registry = registry
+    app.state.store = store
+    app.state.keyring = KeyRing(store)
+    app.state.llm = OllamaBackend(
+        settings.ollama_hosts,
+        connect_timeout=settings.ollama_connect_timeout,
+        read_timeout=settings.ollama_read_timeout,
+    )
+    app.state.metrics_registry = CollectorRegistry()
+    install_error_handlers(app)
+    Instrumentator(
+        registry=app.state.metrics_registry,
+        excluded_handlers=["/metrics", "/healthz", "/readyz"],
+    ).instrument(app)
+    app.include_router(probe_router)
+    app.include_router(core_router, prefix="/api/v1")
+    _mount_pack_routers(app, registry)
+    return app
+
+
+def _mount_pack_routers(app: FastAPI, registry: PackRegistry) -> None:
+    for name in registry.active():
+        router = registry.call(name, "api_router")
+        if router is None:
+            continue
+        if not isinstance(router, APIRouter):
+            registry.quarantine(name, f"Pack '{name}': api_router() must return a fastapi.APIRouter")
+            continue
+        prefix = f"/api/v1/{name}"
+        app.include_router(router, prefix=prefix, tags=[name], dependencies=[Depends(pack_scope(name))])
+        registry.statuses[name].routes = sorted(
+            f"{method} {prefix}{route.path}"
+            for route in router.routes
+            for method in getattr(route, "methods", ()) or ()
+        )
+
+
+def pack_context(app: FastAPI, pack: str) -> PackContext:
+    """The `PackContext` a pack's hooks get inside this app."""
+    registry: PackRegistry = app.state.registry
+    loaded = registry.packs.get(pack)
+    return PackContext(
+        pack=pack,
+        process="api",
+        core_settings=app.state.settings,
+        settings=loaded.settings if loaded else None,
+        store=app.state.store,
+    )
+
+
+def _core_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("codexcontinue")
+    except PackageNotFoundError:
+        return "0.0.0"

@@ -1,0 +1,82 @@
+"""Request dependencies shared by core and pack routes: the store, the caller's key, scopes."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Callable
+
+from fastapi import Depends, HTTPException, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+
+from ..keys import ApiKey, KeyRing
+from ..specs import PackSettings
+from ..store import Store
+
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+_bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer cc_<prefix>_<secret>")
+_header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The same key, as a header")
+
+
+def get_store(request: Request) -> Store:
+    """The process's store."""
+    return request.app.state.store
+
+
+async def current_key(
+    request: Request,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
+    header: Annotated[str | None, Security(_header)],
+) -> ApiKey:
+    """The caller's API key; 401 when it is missing, unknown or revoked."""
+    token = bearer.credentials if bearer else header
+    if not token:
+        raise HTTPException(
+            401,
+            "Missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'. "
+            "Create one with `codexcontinue keys create`.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    keyring: KeyRing = request.app.state.keyring
+    key = await keyring.verify(token)
+    if key is None:
+        raise HTTPException(
+            401, "Invalid or revoked API key.", headers={"WWW-Authenticate": "Bearer"}
+        )
+    request.state.api_key = key
+    return key
+
+
+StoreDep = Annotated[Store, Depends(get_store)]
+ApiKeyDep = Annotated[ApiKey, Depends(current_key)]
+
+
+def require_scope(scope: str) -> Callable[..., Any]:
+    """A dependency that lets a request through only when its key grants `scope`."""
+
+    async def check(key: ApiKeyDep) -> ApiKey:
+        if not key.allows(scope):
+            raise HTTPException(403, f"This API key lacks the '{scope}' scope.")
+        return key
+
+    return check
+
+
+def pack_scope(pack: str) -> Callable[..., Any]:
+    """A dependency for a pack's routes: '<pack>:read' for GET/HEAD/OPTIONS, '<pack>:write' else."""
+
+    async def check(request: Request, key: ApiKeyDep) -> ApiKey:
+        scope = f"{pack}:{'read' if request.method in READ_METHODS else 'write'}"
+        if not key.allows(scope):
+            raise HTTPException(403, f"This API key lacks the '{scope}' scope.")
+        return key
+
+    return check
+
+
+def pack_settings(pack: str) -> Callable[[Request], PackSettings]:
+    """A dependency returning the settings object of `pack` (None when it has none)."""
+
+    def get(request: Request) -> PackSettings:
+        return request.app.state.registry.packs[pack].settings
+
+    return get

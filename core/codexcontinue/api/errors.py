@@ -1,0 +1,65 @@
+"""Error handling: every error is JSON a person can act on; no stack trace reaches a client."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..store import StoreUnavailable
+
+log = logging.getLogger("codexcontinue.api")
+
+
+def pack_of(path: str) -> str | None:
+    """The pack a request path belongs to (`/api/v1/<pack>/...`), or None."""
+    parts = path.strip("/").split("/")
+    return parts[2] if len(parts) >= 3 and parts[:2] == ["api", "v1"] else None
+
+
+async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+
+
+async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
+    problems = []
+    for problem in error.errors():
+        where = ".".join(str(part) for part in problem.get("loc", ()) if part != "body")
+        problems.append({"field": where, "message": problem.get("msg", "invalid")})
+    summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    return JSONResponse({"detail": f"Invalid request: {summary}", "errors": problems}, status_code=422)
+
+
+async def _store_unavailable(request: Request, error: StoreUnavailable) -> JSONResponse:
+    log.warning("store unavailable on %s %s: %s", request.method, request.url.path, error)
+    return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "5"})
+
+
+async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
+    reference = secrets.token_hex(4)
+    pack = pack_of(request.url.path)
+    where = f"pack '{pack}'" if pack else "the core"
+    log.error(
+        "unhandled error in %s on %s %s (reference %s)",
+        where,
+        request.method,
+        request.url.path,
+        reference,
+        exc_info=error,
+    )
+    return JSONResponse(
+        {"detail": f"Internal error in {where} (reference {reference}); the server log has details."},
+        status_code=500,
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the JSON error handlers on `app`."""
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StoreUnavailable, _store_unavailable)
+    app.add_exception_handler(Exception, _unexpected_error)

@@ -1,0 +1,320 @@
+"""The `codexcontinue` command: serve, api, ui, worker, packs, config, keys, and packs' commands.
+
+Heavy imports (FastAPI, Streamlit, the packs themselves) happen inside the commands that need
+them, so `--help` and `packs list` answer fast and work when a pack is broken.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .settings import ENV_PREFIX, CoreSettings, SettingsError, load_core_settings
+
+app = typer.Typer(
+    name="codexcontinue",
+    help="CodexContinue: domain packs for private, local AI.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+packs_app = typer.Typer(help="Installed packs: list them, inspect one.", no_args_is_help=True)
+config_app = typer.Typer(help="Settings as this process sees them (secrets masked).", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=True)
+app.add_typer(packs_app, name="packs")
+app.add_typer(config_app, name="config")
+app.add_typer(keys_app, name="keys")
+
+out = Console()
+err = Console(stderr=True)
+
+HostOption = Annotated[Optional[str], typer.Option("--host", help="Address to listen on.")]
+PortOption = Annotated[Optional[int], typer.Option("--port", help="Port to listen on.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+@app.callback()
+def options(
+    plugins_dir: Annotated[
+        Optional[Path], typer.Option("--plugins-dir", help="Folder of single-file local plugins.")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Fail on any bad pack instead of quarantining it.")] = False,
+) -> None:
+    """Options shared by every command; they are passed on to child processes as settings."""
+    if plugins_dir is not None:
+        os.environ[f"{ENV_PREFIX}PLUGINS_DIR"] = str(plugins_dir.resolve())
+    if strict:
+        os.environ[f"{ENV_PREFIX}STRICT"] = "true"
+
+
+def _settings(**overrides: Any) -> CoreSettings:
+    try:
+        return load_core_settings(**{k: v for k, v in overrides.items() if v is not None})
+    except SettingsError as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+
+
+def _registry(settings: CoreSettings) -> Any:
+    from .packs import PackError, PackRegistry
+
+    try:
+        return PackRegistry(settings).load()
+    except (PackError, SettingsError) as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(3) from None
+
+
+# running -----------------------------------------------------------------------------------
+
+
+@app.command()
+def serve(
+    host: HostOption = None,
+    api_port: Annotated[Optional[int], typer.Option("--api-port", help="Port of the API.")] = None,
+    ui_port: Annotated[Optional[int], typer.Option("--ui-port", help="Port of the UI.")] = None,
+) -> None:
+    """Run the API, the UI and an in-process worker together: the one-machine way to start."""
+    settings = _settings(api_host=host, ui_host=host, api_port=api_port, ui_port=ui_port)
+    token = asyncio.run(_first_admin_key(settings))
+    env = {**os.environ, f"{ENV_PREFIX}API_URL": settings.backend_url}
+    ui = subprocess.Popen(_streamlit_command(settings.ui_host, settings.ui_port), env=env)
+    try:
+        out.print(f"CodexContinue API: {settings.backend_url}  (docs at {settings.backend_url}/docs)")
+        out.print(f"CodexContinue UI:  http://{_display_host(settings.ui_host)}:{settings.ui_port}")
+        if token:
+            out.print(f"Admin API key (shown once, sign in with it): {token}", soft_wrap=True)
+        sys.stdout.flush()
+        _run_api(settings, in_process_worker=True)
+    finally:
+        ui.terminate()
+        ui.wait(timeout=10)
+
+
+async def _first_admin_key(settings: CoreSettings) -> str | None:
+    """On a first start (no usable key yet) create one admin key and return its token."""
+    from .keys import KeyRing
+    from .store import open_store
+
+    store = open_store(settings)
+    try:
+        keyring = KeyRing(store)
+        if any(not key.revoked for key in await keyring.list()):
+            return None
+        token, _ = await keyring.create("admin (first start)", ["admin"])
+        return token
+    finally:
+        await store.close()
+
+
+@app.command()
+def api(host: HostOption = None, port: PortOption = None, reload: bool = typer.Option(False, help="Reload on code changes (development).")) -> None:
+    """Run the backend API (FastAPI under uvicorn)."""
+    settings = _settings(api_host=host, api_port=port)
+    _run_api(settings, reload=reload)
+
+
+def _run_api(settings: CoreSettings, *, reload: bool = False, in_process_worker: bool = False) -> None:
+    import uvicorn
+
+    from .logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_json)
+    if in_process_worker:
+        os.environ[f"{ENV_PREFIX}IN_PROCESS_WORKER"] = "true"
+    uvicorn.run(
+        "codexcontinue.api.app:create_app",
+        factory=True,
+        host=settings.api_host,
+        port=settings.api_port,
+        reload=reload,
+        log_config=None,
+    )
+
+
+@app.command()
+def ui(host: HostOption = None, port: PortOption = None) -> None:
+    """Run the Streamlit UI shell."""
+    settings = _settings(ui_host=host, ui_port=port)
+    command = _streamlit_command(settings.ui_host, settings.ui_port)
+    raise typer.Exit(subprocess.call(command))
+
+
+def _streamlit_command(host: str, port: int) -> list[str]:
+    shell = Path(__file__).parent / "ui" / "shell.py"
+    return [
+        sys.executable, "-m", "streamlit", "run", str(shell),
+        "--server.address", host, "--server.port", str(port),
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+
+
+def _display_host(host: str) -> str:
+    return "127.0.0.1" if host in ("0.0.0.0", "::") else host
+
+
+@app.command()
+def worker(host: HostOption = None, port: PortOption = None) -> None:
+    """Run the ML worker: queued jobs and the packs' model lifecycle, with a health endpoint."""
+    from .logs import configure_logging
+    from .ml.worker import run_worker
+
+    settings = _settings()
+    configure_logging(settings.log_level, settings.log_json)
+    run_worker(settings, host=host or settings.api_host, port=port or settings.worker_port)
+
+
+# packs ---------------------------------------------------------------------------------------
+
+
+@packs_app.command("list")
+def packs_list(as_json: JsonOption = False) -> None:
+    """List installed packs from their metadata, without importing any of them."""
+    from .packs import list_packs
+
+    rows = [row.as_dict() for row in list_packs(_settings())]
+    if as_json:
+        print(json.dumps(rows, indent=2))
+        return
+    table = Table("pack", "version", "state", "origin", "plugin API", "error")
+    for row in rows:
+        table.add_row(row["name"], row["version"], row["state"], row["origin"], row["api_range"] or "", row["error"] or "")
+    out.print(table)
+
+
+@packs_app.command("info")
+def packs_info(name: str, as_json: JsonOption = False) -> None:
+    """Load the enabled packs and show one pack's state, error, routes, pages and models."""
+    from .api.app import create_app
+
+    settings = _settings()
+    registry = _registry(settings)
+    create_app(settings, registry=registry)
+    status = registry.statuses.get(name)
+    if status is None:
+        err.print(f"[red]No pack named {name!r} is installed; see `codexcontinue packs list`.[/red]")
+        raise typer.Exit(1)
+    row = status.as_dict()
+    if as_json:
+        print(json.dumps(row, indent=2))
+        return
+    for field, value in row.items():
+        shown = "\n".join(value) if isinstance(value, list) else (value or "")
+        out.print(f"[bold]{field}[/bold]: {shown}")
+
+
+# config --------------------------------------------------------------------------------------
+
+
+@config_app.command("show")
+def config_show(as_json: JsonOption = False) -> None:
+    """Show the core's and each active pack's settings; secrets appear as '**********'."""
+    from .settings import masked
+
+    settings = _settings()
+    registry = _registry(settings)
+    shown = {"core": masked(settings)}
+    for name, pack in sorted(registry.packs.items()):
+        if pack.settings is not None:
+            shown[name] = masked(pack.settings)
+    if as_json:
+        print(json.dumps(shown, indent=2, default=str))
+        return
+    for section, values in shown.items():
+        out.print(f"[bold]{section}[/bold]")
+        for field, value in values.items():
+            out.print(f"  {field} = {value}")
+
+
+# keys ----------------------------------------------------------------------------------------
+
+
+def _with_keyring(action: Any) -> Any:
+    from .keys import KeyRing
+    from .store import open_store
+
+    async def run() -> Any:
+        store = open_store(_settings())
+        try:
+            return await action(KeyRing(store))
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
+
+
+@keys_app.command("create")
+def keys_create(
+    name: Annotated[str, typer.Option("--name", help="Who or what the key is for.")],
+    scope: Annotated[list[str], typer.Option("--scope", help="'admin', '<pack>:read' or '<pack>:write'; repeat for several.")],
+) -> None:
+    """Create an API key and print it once; only its hash is stored."""
+    from .keys import KeyRequestError
+
+    try:
+        token, key = _with_keyring(lambda ring: ring.create(name, scope))
+    except KeyRequestError as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    err.print(f"Created key {key.prefix} '{key.name}' with scopes {', '.join(key.scopes)}. It is shown once:")
+    print(token)
+
+
+@keys_app.command("list")
+def keys_list(as_json: JsonOption = False) -> None:
+    """List keys by prefix, name and scopes (never the secret)."""
+    keys = _with_keyring(lambda ring: ring.list())
+    if as_json:
+        print(json.dumps([key.__dict__ for key in keys], indent=2))
+        return
+    table = Table("prefix", "name", "scopes", "revoked")
+    for key in keys:
+        table.add_row(key.prefix, key.name, " ".join(key.scopes), "yes" if key.revoked else "")
+    out.print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(prefix: str) -> None:
+    """Revoke a key by its prefix; it stops working at once."""
+    from .keys import KeyRequestError
+
+    try:
+        key = _with_keyring(lambda ring: ring.revoke(prefix))
+    except KeyRequestError as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+    out.print(f"Revoked key {key.prefix} '{key.name}'.")
+
+
+# packs' own commands -------------------------------------------------------------------------
+
+
+def _add_pack_commands() -> None:
+    """Mount each active pack's `register_commands` as `codexcontinue <pack> ...`."""
+    registry = _registry(_settings())
+    for name in registry.active():
+        group = typer.Typer(help=registry.packs[name].info.title, no_args_is_help=True)
+        registry.call(name, "register_commands", cli=group)
+        if group.registered_commands or group.registered_groups:
+            app.add_typer(group, name=name)
+
+
+def main() -> None:
+    """Entry point of the `codexcontinue` script."""
+    core_commands = {"serve", "api", "ui", "worker", "packs", "config", "keys"}
+    words = [word for word in sys.argv[1:] if not word.startswith("-")]
+    if words and words[0] not in core_commands:
+        _add_pack_commands()
+    app()
+
+
+if __name__ == "__main__":
+    main()

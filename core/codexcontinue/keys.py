@@ -1,0 +1,102 @@
+"""API keys: created once and shown once, stored as a hash, checked in constant time.
+
+A key reads `cc_<prefix>_<secret>`. The prefix is public (it names the key in listings and
+logs); the secret never leaves the `create` call. Scopes: `<pack>:read`, `<pack>:write`
+(which implies read) and `admin` (everything).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+import time
+from dataclasses import asdict, dataclass
+
+from .store import Store
+
+KEY_PATTERN = re.compile(r"^cc_([0-9a-f]{12})_([A-Za-z0-9_-]{32,})$")
+RECORD_PREFIX = "apikey:"
+SCOPE_PATTERN = re.compile(r"^(admin|[a-z][a-z0-9-]*:(read|write))$")
+
+
+class KeyRequestError(ValueError):
+    """A key request that cannot be honoured (bad scope, unknown prefix)."""
+
+
+@dataclass
+class ApiKey:
+    """A stored key, without its secret."""
+
+    prefix: str
+    name: str
+    scopes: list[str]
+    created_at: float
+    revoked: bool = False
+
+    def allows(self, scope: str) -> bool:
+        """Whether this key grants `scope` ('admin' grants all; '<pack>:write' grants read)."""
+        if self.revoked:
+            return False
+        if "admin" in self.scopes or scope in self.scopes:
+            return True
+        pack, _, action = scope.partition(":")
+        return action == "read" and f"{pack}:write" in self.scopes
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class KeyRing:
+    """Create, list, revoke and verify API keys kept in the store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    async def create(self, name: str, scopes: list[str]) -> tuple[str, ApiKey]:
+        """Make a key; returns the full token (shown once, never stored) and its record."""
+        bad = [s for s in scopes if not SCOPE_PATTERN.match(s)]
+        if bad or not scopes:
+            raise KeyRequestError(
+                f"Invalid scope(s) {bad or scopes}: use 'admin', '<pack>:read' or '<pack>:write'"
+            )
+        prefix = secrets.token_hex(6)
+        token = f"cc_{prefix}_{secrets.token_urlsafe(32)}"
+        key = ApiKey(prefix=prefix, name=name, scopes=sorted(set(scopes)), created_at=time.time())
+        await self.store.set_json(RECORD_PREFIX + prefix, {**asdict(key), "hash": _digest(token)})
+        return token, key
+
+    async def verify(self, token: str) -> ApiKey | None:
+        """The key that `token` is, or None when it is malformed, unknown, wrong or revoked."""
+        match = KEY_PATTERN.match(token or "")
+        if not match:
+            return None
+        record = await self.store.get_json(RECORD_PREFIX + match.group(1))
+        if record is None:
+            return None
+        if not hmac.compare_digest(record.pop("hash"), _digest(token)):
+            return None
+        key = ApiKey(**record)
+        return None if key.revoked else key
+
+    async def list(self) -> list[ApiKey]:
+        """Every key, revoked ones included, oldest first."""
+        keys = []
+        for record_key in await self.store.keys(RECORD_PREFIX):
+            record = await self.store.get_json(record_key)
+            if record:
+                record.pop("hash", None)
+                keys.append(ApiKey(**record))
+        return sorted(keys, key=lambda k: k.created_at)
+
+    async def revoke(self, prefix: str) -> ApiKey:
+        """Revoke the key with this prefix; it stops working at once."""
+        record = await self.store.get_json(RECORD_PREFIX + prefix)
+        if record is None:
+            raise KeyRequestError(f"No API key with prefix {prefix!r}; see `codexcontinue keys list`")
+        record["revoked"] = True
+        await self.store.set_json(RECORD_PREFIX + prefix, record)
+        record.pop("hash")
+        return ApiKey(**record)

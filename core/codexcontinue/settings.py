@@ -1,0 +1,132 @@
+"""Core settings and per-pack settings, read with pydantic-settings; secrets never leave masked."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from .specs import PackSettings
+
+ENV_PREFIX = "CODEXCONTINUE_"
+DEFAULT_SECRETS_DIR = Path("/run/secrets")
+
+
+class SettingsError(Exception):
+    """A setting has a value that cannot be used; the message names the variable and the pack."""
+
+
+def _split_list(value: Any) -> Any:
+    if isinstance(value, str):
+        return [item.strip() for item in value.split(",") if item.strip()]
+    return value
+
+
+def _secrets_dir() -> Path | None:
+    configured = os.environ.get(f"{ENV_PREFIX}SECRETS_DIR")
+    path = Path(configured) if configured else DEFAULT_SECRETS_DIR
+    return path if path.is_dir() else None
+
+
+class CoreSettings(BaseSettings):
+    """The platform's own settings: `CODEXCONTINUE_<FIELD>` in the environment or `.env`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_file=".env", extra="ignore", case_sensitive=False
+    )
+
+    packs: Annotated[list[str], NoDecode] = Field(
+        default=["all"], description="Enabled packs, comma-separated; 'all' enables every installed pack."
+    )
+    plugins_dir: Path | None = Field(default=None, description="Folder of single-file local plugins.")
+    strict: bool = Field(default=False, description="Fail at start instead of quarantining a bad pack.")
+    redis_url: SecretStr | None = Field(
+        default=None, description="redis://host:port/db; unset means the embedded local store."
+    )
+    data_dir: Path = Field(
+        default=Path.home() / ".local" / "share" / "codexcontinue",
+        description="Where the embedded store keeps its files (API keys, cache, pack data).",
+    )
+    ollama_hosts: Annotated[list[str], NoDecode] = Field(
+        default=["http://127.0.0.1:11434"], description="Ollama base URLs, comma-separated."
+    )
+    ollama_connect_timeout: float = 5.0
+    ollama_read_timeout: float = 120.0
+    api_host: str = "127.0.0.1"
+    api_port: int = 8000
+    ui_host: str = "127.0.0.1"
+    ui_port: int = 8501
+    api_url: str = Field(default="", description="Backend URL the UI calls; default: from api_host/api_port.")
+    worker_port: int = 8502
+    log_json: bool = Field(default=False, description="Log JSON lines instead of text.")
+    log_level: str = "INFO"
+    trace_hooks: bool = Field(default=False, description="Print every hook call with its timing.")
+
+    @field_validator("packs", "ollama_hosts", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        return _split_list(value)
+
+    @field_validator("ollama_hosts")
+    @classmethod
+    def _hosts_are_urls(cls, hosts: list[str]) -> list[str]:
+        for host in hosts:
+            if not host.startswith(("http://", "https://")):
+                raise ValueError(f"{host!r} is not a URL; write it as http://host:11434")
+        return [host.rstrip("/") for host in hosts]
+
+    @property
+    def backend_url(self) -> str:
+        """The URL the UI and other clients use to reach the backend."""
+        if self.api_url:
+            return self.api_url.rstrip("/")
+        host = "127.0.0.1" if self.api_host in ("0.0.0.0", "::") else self.api_host
+        return f"http://{host}:{self.api_port}"
+
+    def pack_enabled(self, name: str) -> bool:
+        """Whether the pack called `name` is in the enabled set."""
+        return "all" in self.packs or name in self.packs
+
+
+def load_core_settings(**overrides: Any) -> CoreSettings:
+    """Read the core settings, turning a validation error into a `SettingsError` a person can act on."""
+    try:
+        return CoreSettings(_secrets_dir=_secrets_dir(), **overrides)
+    except ValidationError as error:
+        raise SettingsError(_describe(error, ENV_PREFIX, None)) from None
+
+
+def load_pack_settings(pack: str, model: type[PackSettings]) -> PackSettings:
+    """Read one pack's settings from `CODEXCONTINUE_<PACK>__*`, `.env` and the secrets directory."""
+    if not (isinstance(model, type) and issubclass(model, PackSettings)):
+        raise SettingsError(
+            f"Pack '{pack}': pack_settings() must return a subclass of codexcontinue.PackSettings, "
+            f"got {model!r}"
+        )
+    prefix = pack_env_prefix(pack)
+    try:
+        return model(_env_prefix=prefix, _env_file=".env", _secrets_dir=_secrets_dir())
+    except ValidationError as error:
+        raise SettingsError(_describe(error, prefix, pack)) from None
+
+
+def pack_env_prefix(pack: str) -> str:
+    """The environment prefix of a pack's settings, e.g. `CODEXCONTINUE_LEGAL__`."""
+    return f"{ENV_PREFIX}{pack.upper().replace('-', '_')}__"
+
+
+def _describe(error: ValidationError, prefix: str, pack: str | None) -> str:
+    owner = f"pack '{pack}'" if pack else "the core"
+    lines = [f"Invalid settings for {owner}:"]
+    for problem in error.errors(include_url=False, include_input=False):
+        field = ".".join(str(part) for part in problem["loc"]) or "?"
+        lines.append(f"  {prefix}{field.upper()}: {problem['msg']}")
+    return "\n".join(lines)
+
+
+def masked(settings: BaseSettings) -> dict[str, Any]:
+    """The settings as JSON-ready data with every secret shown as '**********'."""
+    return settings.model_dump(mode="json")

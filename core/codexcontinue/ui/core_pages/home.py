@@ -1,0 +1,32 @@
+"""Home page: what the platform is running, from the backend's pack status table."""
+
+import streamlit as st
+
+from codexcontinue.ui.client import BackendError
+from codexcontinue.ui.session import backend, show_error
+
+st.title("CodexContinue")
+st.caption("Domain packs for private, local AI.")
+client = backend()
+try:
+    rows = client.get("/api/v1/packs")
+except BackendError as error:
+    show_error(error)
+    st.stop()
+st.subheader("Packs")
+st.dataframe(
+    [
+        {
+            "pack": row["name"],
+            "title": row["title"],
+            "version": row["version"],
+            "state": row["state"],
+            "routes": len(row["routes"]),
+            "pages": len(row["pages"]),
+            "models": len(row["models"]),
+            "error": row["error"] or "",
+        }
+        for row in rows
+    ],
+    hide_index=True,
+)

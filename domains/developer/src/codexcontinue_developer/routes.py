@@ -1,0 +1,13 @@
+"""HTTP routes of the developer pack (mounted under /api/v1/developer/)."""
+
+from fastapi import APIRouter
+
+from . import INFO
+
+router = APIRouter()
+
+
+@router.get("/about")
+async def about() -> dict[str, str]:
+    """The pack's identity, as the UI's overview page shows it."""
+    return INFO.model_dump()

@@ -1,0 +1,9 @@
+"""Finance overview page: the pack's identity, fetched from the backend."""
+
+import streamlit as st
+
+from codexcontinue.ui.session import backend
+
+about = backend().get("/api/v1/finance/about")
+st.title(f"{about['title']} {about['version']}")
+st.write(about["description"])

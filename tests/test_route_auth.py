@@ -1,0 +1,77 @@
+"""Every route the app has, packs' included, answers only with a valid key and the right scope."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.routing import iter_route_contexts
+
+from codexcontinue.api.errors import pack_of
+
+PUBLIC = {"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+
+
+def every_route(app) -> list[tuple[str, str]]:
+    """(method, concrete path) for every route, path parameters filled with a dummy value."""
+    routes = []
+    for route in iter_route_contexts(app.routes):
+        path = re.sub(r"\{[^}]+\}", "x", route.path)
+        for method in sorted(getattr(route.original_route, "methods", None) or {"GET"}):
+            if method != "HEAD":
+                routes.append((method, path))
+    return routes
+
+
+def test_the_walk_covers_core_and_pack_routes(codexcontinue_app):
+    paths = {path for _, path in every_route(codexcontinue_app)}
+    assert {"/api/v1/packs", "/metrics", "/api/v1/legal/about", "/api/v1/finance/about"} <= paths
+
+
+def test_no_route_answers_without_a_key_except_probes_and_docs(api_client):
+    for method, path in every_route(api_client.app):
+        response = api_client.request(method, path)
+        if path in PUBLIC:
+            assert response.status_code == 200, (method, path)
+        else:
+            assert response.status_code == 401, (method, path, response.status_code)
+            assert "API key" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("token", ["cc_000000000000_" + "a" * 43, "not-a-key", "Bearer"])
+def test_unknown_and_malformed_keys_get_401(api_client, token):
+    for method, path in every_route(api_client.app):
+        if path not in PUBLIC:
+            response = api_client.request(method, path, headers={"X-API-Key": token})
+            assert response.status_code == 401, (method, path)
+
+
+def test_a_key_without_the_pack_scope_gets_403_on_that_pack(api_client, make_api_key):
+    headers = make_api_key("legal:read")
+    for method, path in every_route(api_client.app):
+        pack = pack_of(path)
+        if path in PUBLIC or pack in (None, "packs", "keys"):
+            continue
+        response = api_client.request(method, path, headers=headers)
+        if pack == "legal" and method == "GET":
+            assert response.status_code not in (401, 403), (method, path)
+        else:
+            assert response.status_code == 403, (method, path)
+            assert "scope" in response.json()["detail"]
+
+
+def test_metrics_need_the_metrics_scope(api_client, make_api_key):
+    assert api_client.get("/metrics", headers=make_api_key("legal:read")).status_code == 403
+    response = api_client.get("/metrics", headers=make_api_key("metrics:read"))
+    assert response.status_code == 200
+    assert "http_requests_total" in response.text
+
+
+def test_a_revoked_key_stops_working_at_once(api_client, make_api_key):
+    import asyncio
+
+    headers = make_api_key("admin")
+    assert api_client.get("/api/v1/packs", headers=headers).status_code == 200
+    prefix = headers["Authorization"].split("_")[1]
+    asyncio.run(api_client.app.state.keyring.revoke(prefix))
+    assert api_client.get("/api/v1/packs", headers=headers).status_code == 401
