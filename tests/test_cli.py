@@ -1,0 +1,67 @@
+"""The CLI: listing imports no pack; keys are shown once; logs can be JSON lines."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+
+from distributions import install_pack
+
+from codexcontinue.logs import configure_logging
+
+
+def run_cli(*args: str, env: dict[str, str], cwd) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "codexcontinue.cli", *args],
+        capture_output=True, text=True, env=env, cwd=cwd, check=True,
+    )  # fmt: skip
+
+
+def test_listing_and_help_import_no_pack(tmp_path):
+    site = tmp_path / "site"
+    site.mkdir()
+    marker = tmp_path / "imported"
+    install_pack(site, "tattle", plugin_source=f"open({str(marker)!r}, 'w').write('imported')\n")
+    env = {**os.environ, "PYTHONPATH": str(site), "CODEXCONTINUE_DATA_DIR": str(tmp_path / "data")}
+    assert "tattle" in run_cli("packs", "list", env=env, cwd=tmp_path).stdout
+    assert "packs" in run_cli("--help", env=env, cwd=tmp_path).stdout
+    assert not marker.exists()
+    run_cli("packs", "info", "tattle", env=env, cwd=tmp_path)
+    assert marker.exists()  # the same pack is importable: listing really did skip it
+
+
+def test_keys_create_list_revoke(tmp_path):
+    env = {**os.environ, "CODEXCONTINUE_DATA_DIR": str(tmp_path / "data")}
+    created = run_cli("keys", "create", "--name", "ci", "--scope", "legal:read", env=env, cwd=tmp_path)
+    token = created.stdout.strip()
+    assert token.startswith("cc_")
+    listed = run_cli("keys", "list", "--json", env=env, cwd=tmp_path).stdout
+    assert token.split("_")[2] not in listed
+    [key] = json.loads(listed)
+    assert key["name"] == "ci" and key["scopes"] == ["legal:read"] and not key["revoked"]
+    run_cli("keys", "revoke", key["prefix"], env=env, cwd=tmp_path)
+    assert json.loads(run_cli("keys", "list", "--json", env=env, cwd=tmp_path).stdout)[0]["revoked"]
+
+
+def test_a_bad_scope_is_refused_with_the_accepted_forms(tmp_path):
+    env = {**os.environ, "CODEXCONTINUE_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run(
+        [sys.executable, "-m", "codexcontinue.cli", "keys", "create", "--name", "x", "--scope", "everything"],
+        capture_output=True, text=True, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert "use 'admin', '<pack>:read' or '<pack>:write'" in result.stderr
+
+
+def test_json_log_lines(capsys):
+    configure_logging("INFO", json_lines=True)
+    try:
+        logging.getLogger("codexcontinue.test").warning("pack %s quarantined", "legal")
+    finally:
+        configure_logging("WARNING", json_lines=False)
+    line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
+    assert line["message"] == "pack legal quarantined"
+    assert line["levelname"] == "WARNING" and line["name"] == "codexcontinue.test"
