@@ -31,13 +31,20 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def ollama_server() -> Iterator[OllamaTestServer]:
-    """A running Ollama-protocol test server with one small model present."""
+@pytest.fixture(scope="session")
+def _codexcontinue_ollama_session() -> Iterator[OllamaTestServer]:
     from codexcontinue.testing.ollama_server import OllamaTestServer
 
     with OllamaTestServer(models=["llama3.2:1b"]) as server:
         yield server
+
+
+@pytest.fixture
+def ollama_server(_codexcontinue_ollama_session: OllamaTestServer) -> Iterator[OllamaTestServer]:
+    """A running Ollama-protocol test server with `llama3.2:1b`, reset to that state for each test."""
+    _codexcontinue_ollama_session.reset()
+    yield _codexcontinue_ollama_session
+    _codexcontinue_ollama_session.reset()
 
 
 @pytest.fixture

@@ -1,0 +1,1 @@
+"""Model backends: talking to local LLM servers."""

@@ -1,0 +1,1 @@
+"""Testing kit for CodexContinue and its domain packs."""
