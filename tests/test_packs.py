@@ -42,10 +42,11 @@ def test_the_four_packs_load_and_serve(codexcontinue_settings, api_client, make_
     headers = make_api_key("admin")
     rows = {row["name"]: row for row in api_client.get("/api/v1/packs", headers=headers).json()}
     assert set(rows) == BUILT_IN_PACKS
-    assert rows["legal"]["state"] == "active"
-    assert rows["legal"]["routes"] == ["GET /api/v1/legal/about"]
-    assert rows["legal"]["pages"] == ["legal-overview"]
-    assert api_client.get("/api/v1/legal/about", headers=headers).json()["name"] == "legal"
+    for name in BUILT_IN_PACKS:
+        assert rows[name]["state"] == "active"
+        assert rows[name]["routes"] and all(f" /api/v1/{name}/" in route for route in rows[name]["routes"])
+        assert rows[name]["pages"] and all(page.startswith(f"{name}-") for page in rows[name]["pages"])
+    assert rows["finance"]["models"] == ["finance-analyst"]
 
 
 def test_a_pack_that_raises_at_import_is_quarantined_alone(site, codexcontinue_settings):
@@ -157,6 +158,14 @@ def test_two_packs_claiming_one_model_name_are_both_named(site, codexcontinue_se
         assert "Packs 'alpha' and 'alpha-x' both claim model 'alpha-x-assistant'" in status.error
 
 
+@pytest.mark.parametrize("name", ["core", "jobs", "packs", "keys"])
+def test_the_cores_own_names_are_reserved(site, codexcontinue_settings, name):
+    install_pack(site, name)
+    registry = load(codexcontinue_settings)
+    assert registry.statuses[name].state is PackState.FAILED
+    assert f"The pack name '{name}' is reserved" in registry.statuses[name].error
+
+
 def test_two_distributions_with_one_pack_name_are_both_refused(site, codexcontinue_settings):
     install_pack(site, "legal", distribution="legal-fork")
     registry = load(codexcontinue_settings)
@@ -255,3 +264,10 @@ def test_hook_tracing_prints_each_call(codexcontinue_settings, capsys):
     printed = capsys.readouterr().err
     assert "[hook] pack_info -> legal" in printed
     assert "[hook] pack_info done in" in printed
+
+
+def test_a_pack_calling_itself_core_does_not_unload_the_cores_own_plugin(site, codexcontinue_settings):
+    install_pack(site, "core")
+    registry = load(codexcontinue_settings)
+    assert [page.slug for page in registry.builtins["codexcontinue.builtin"].pages] == ["home"]
+    assert registry.plugin_manager.get_plugin("core") is registry.builtins["codexcontinue.builtin"].module

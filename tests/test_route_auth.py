@@ -50,7 +50,7 @@ def test_a_key_without_the_pack_scope_gets_403_on_that_pack(api_client, make_api
     headers = make_api_key("legal:read")
     for method, path in every_route(api_client.app):
         pack = pack_of(path)
-        if path in PUBLIC or pack in (None, "packs", "keys"):
+        if path in PUBLIC or pack is None:
             continue
         response = api_client.request(method, path, headers=headers)
         if pack == "legal" and method == "GET":

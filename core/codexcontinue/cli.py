@@ -1,4 +1,4 @@
-"""The `codexcontinue` command: serve, api, ui, worker, packs, config, keys, and packs' commands.
+"""The `codexcontinue` command: serve, api, ui, worker, packs, config, keys, models, and packs' commands.
 
 Heavy imports (FastAPI, Streamlit, the packs themselves) happen inside the commands that need
 them, so `--help` and `packs list` answer fast and work when a pack is broken.
@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -18,6 +19,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .ml.models_cli import models_app
 from .settings import ENV_PREFIX, CoreSettings, SettingsError, load_core_settings
 
 app = typer.Typer(
@@ -32,6 +34,7 @@ keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=T
 app.add_typer(packs_app, name="packs")
 app.add_typer(config_app, name="config")
 app.add_typer(keys_app, name="keys")
+app.add_typer(models_app, name="models")
 
 out = Console()
 err = Console(stderr=True)
@@ -173,15 +176,51 @@ def worker(host: HostOption = None, port: PortOption = None) -> None:
     run_worker(settings, host=host or settings.api_host, port=port or settings.worker_port)
 
 
+class Probe(str, Enum):
+    """What `codexcontinue healthcheck` can probe on this machine."""
+
+    api = "api"
+    ui = "ui"
+    worker = "worker"
+
+
+@app.command()
+def healthcheck(target: Annotated[Probe, typer.Argument(help="Which process to probe.")]) -> None:
+    """Probe the local api, ui or worker (what the containers' HEALTHCHECK runs); exit 1 if unhealthy."""
+    import urllib.error
+    import urllib.request
+
+    settings = _settings()
+    url = {
+        Probe.api: f"http://127.0.0.1:{settings.api_port}/healthz",
+        Probe.ui: f"http://127.0.0.1:{settings.ui_port}/_stcore/health",
+        Probe.worker: f"http://127.0.0.1:{settings.worker_port}/healthz",
+    }[target]
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            print(f"{target.value}: {response.status}")
+    except (urllib.error.URLError, OSError) as error:
+        err.print(f"{target.value} at {url} is not healthy: {error}")
+        raise typer.Exit(1) from None
+
+
 # packs ---------------------------------------------------------------------------------------
+
+
+def _list_rows(settings: CoreSettings) -> list[Any]:
+    from .packs import list_packs
+
+    try:
+        return list_packs(settings)
+    except SettingsError as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
 
 
 @packs_app.command("list")
 def packs_list(as_json: JsonOption = False) -> None:
     """List installed packs from their metadata, without importing any of them."""
-    from .packs import list_packs
-
-    rows = [row.as_dict() for row in list_packs(_settings())]
+    rows = [row.as_dict() for row in _list_rows(_settings())]
     if as_json:
         print(json.dumps(rows, indent=2))
         return
@@ -210,6 +249,37 @@ def packs_info(name: str, as_json: JsonOption = False) -> None:
     for field, value in row.items():
         shown = "\n".join(value) if isinstance(value, list) else (value or "")
         out.print(f"[bold]{field}[/bold]: {shown}")
+
+
+@packs_app.command("announce")
+def packs_announce(
+    names: Annotated[list[str], typer.Argument(help="Packs to announce as enabled.")],
+    ttl: Annotated[float, typer.Option(help="Seconds an announcement outlives this process.")] = 30.0,
+) -> None:
+    """Announce packs as enabled in Redis until stopped (what a compose profile's service runs)."""
+    from .enablement import announce
+
+    settings = _settings()
+    installed = {row.name for row in _list_rows(settings)}
+    unknown = sorted(set(names) - installed)
+    if unknown:
+        err.print(f"[red]Not installed: {', '.join(unknown)}; installed: {', '.join(sorted(installed))}[/red]")
+        raise typer.Exit(2)
+    err.print(f"Announcing {', '.join(names)} as enabled (refreshed every {ttl / 3:g} s)")
+    announce(settings, names, ttl=ttl)
+
+
+@packs_app.command("announced")
+def packs_announced(
+    require: Annotated[Optional[list[str]], typer.Option("--require", help="Exit 1 unless this pack is announced.")] = None,
+) -> None:
+    """Print the packs announced in Redis; with --require, a health check for compose."""
+    from .enablement import announced_packs
+
+    names = announced_packs(_settings())
+    print(" ".join(names))
+    if require and not set(require) <= set(names):
+        raise typer.Exit(1)
 
 
 # config --------------------------------------------------------------------------------------
@@ -310,11 +380,15 @@ def _add_pack_commands() -> None:
 
 def main() -> None:
     """Entry point of the `codexcontinue` script."""
-    core_commands = {"serve", "api", "ui", "worker", "packs", "config", "keys"}
+    core_commands = {"serve", "api", "ui", "worker", "healthcheck", "packs", "config", "keys", "models"}
     words = [word for word in sys.argv[1:] if not word.startswith("-")]
-    if words and words[0] not in core_commands:
-        _add_pack_commands()
-    app()
+    try:
+        if words and words[0] not in core_commands:
+            _add_pack_commands()
+        app()
+    except SettingsError as error:
+        err.print(f"[red]{error}[/red]")
+        raise SystemExit(2) from None
 
 
 if __name__ == "__main__":

@@ -52,8 +52,8 @@ def register_models(register: Callable[[ModelSpec], None]) -> None:
 
 @hookspec
 def register_tasks(register: Callable[[TaskSpec], None]) -> None:
-    """Call `register(TaskSpec(...))` for each background task the worker may run. Called when
-    the worker starts."""
+    """Call `register(TaskSpec(...))` for each background task a job may run, as `<pack>.<name>`.
+    Called when the backend and the worker start."""
 
 
 @hookspec

@@ -29,6 +29,7 @@ from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import Version
 
 from . import hookspecs
+from .enablement import resolve_enabled
 from .settings import CoreSettings, SettingsError, load_pack_settings
 from .specs import ModelSpec, PackInfo, PackSettings, PageSpec
 
@@ -36,6 +37,8 @@ PLUGIN_API_VERSION = "1.0"
 ENTRY_POINT_GROUP = "codexcontinue"
 PACK_METADATA_FILE = "extra_metadata/codexcontinue-pack.toml"
 BUILTIN_MODULES = ("codexcontinue.builtin",)
+# Names a pack cannot take: the core's plugin and the core's own /api/v1/<name> routes.
+RESERVED_NAMES = frozenset({"core", "packs", "keys", "jobs"})
 
 log = logging.getLogger(__name__)
 
@@ -199,6 +202,7 @@ def compatibility_error(source: PackSource) -> str | None:
 
 def list_packs(settings: CoreSettings) -> list[PackStatus]:
     """The status table from metadata alone (no imports): enabled, disabled or incompatible."""
+    settings = resolve_enabled(settings)
     rows = []
     for source in discover(settings):
         error = compatibility_error(source)
@@ -249,7 +253,7 @@ class PackRegistry:
     """
 
     def __init__(self, settings: CoreSettings, *, strict: bool | None = None) -> None:
-        self.settings = settings
+        self.settings = resolve_enabled(settings)
         self.strict = settings.strict if strict is None else strict
         self.plugin_manager = pluggy.PluginManager("codexcontinue")
         self.plugin_manager.add_hookspecs(hookspecs)
@@ -258,6 +262,7 @@ class PackRegistry:
         self.statuses: dict[str, PackStatus] = {}
         self.packs: dict[str, LoadedPack] = {}
         self.builtins: dict[str, LoadedPack] = {}
+        self._registered: dict[str, PackSource] = {}  # plugin-manager name -> the source it holds
 
     # loading -------------------------------------------------------------------------------
 
@@ -269,8 +274,8 @@ class PackRegistry:
         sources = discover(self.settings)
         names = [s.name for s in sources]
         for source in sources:
-            if source.name == "core":
-                self._fail(source, "The pack name 'core' is reserved for the core; rename the pack.")
+            if source.name in RESERVED_NAMES:
+                self._fail(source, f"The pack name '{source.name}' is reserved for the core; rename the pack.")
                 continue
             if names.count(source.name) > 1:
                 origins = " and ".join(s.origin for s in sources if s.name == source.name)
@@ -304,6 +309,7 @@ class PackRegistry:
         try:
             module = _import_pack_module(source)
             self.plugin_manager.register(module, name=source.name)
+            self._registered[source.name] = source
             info = self._required(source, "pack_info")
             if not isinstance(info, PackInfo):
                 raise PackError(f"pack_info() must return a codexcontinue.PackInfo, got {info!r}")
@@ -380,8 +386,9 @@ class PackRegistry:
         if self.strict:
             raise PackError(message)
         log.error("Pack quarantined: %s", message)
-        if self.plugin_manager.has_plugin(source.name):
+        if self._registered.get(source.name) is source:
             self.plugin_manager.unregister(name=source.name)
+            del self._registered[source.name]
         self.statuses[source.name] = _status_row(source, PackState.FAILED, message)
 
     def quarantine(self, pack: str, message: str) -> None:

@@ -55,12 +55,26 @@ class CoreSettings(BaseSettings):
     )
     ollama_connect_timeout: float = 5.0
     ollama_read_timeout: float = 120.0
+    llm_cache_ttl: float = Field(
+        default=3600, ge=0, description="Seconds an LLM reply stays in the response cache; 0 turns the cache off."
+    )
+    llm_schema_retries: int = Field(
+        default=2, ge=0, description="Times a reply that fails its JSON schema is sent back to the model to fix."
+    )
     api_host: str = "127.0.0.1"
     api_port: int = 8000
     ui_host: str = "127.0.0.1"
     ui_port: int = 8501
     api_url: str = Field(default="", description="Backend URL the UI calls; default: from api_host/api_port.")
     worker_port: int = 8502
+    in_process_worker: bool = Field(
+        default=False, description="Also run a job worker inside the API process (set by `serve`)."
+    )
+    job_lease_s: float = Field(
+        default=30.0,
+        gt=0,
+        description="A running job's lease, renewed by its worker; a dead worker's job restarts after it.",
+    )
     log_json: bool = Field(default=False, description="Log JSON lines instead of text.")
     log_level: str = "INFO"
     trace_hooks: bool = Field(default=False, description="Print every hook call with its timing.")

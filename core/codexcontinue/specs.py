@@ -71,6 +71,9 @@ class ModelSpec(BaseModel):
     options: dict[str, Any] = Field(
         default_factory=dict, description="Pinned options: num_ctx, temperature, seed, ..."
     )
+    output: type[BaseModel] | None = Field(
+        default=None, description="Output schema used when a call to this model passes none."
+    )
     description: str = ""
 
 

@@ -80,7 +80,8 @@ class RedisStore(Store):
         """The underlying redis-py client, for features beyond this interface (streams, queues)."""
         return self._client
 
-    async def _run(self, command: Any) -> Any:
+    async def run(self, command: Any) -> Any:
+        """Await a redis-py command, turning a connection failure into `StoreUnavailable`."""
         try:
             return await command
         except (RedisError, OSError) as error:
@@ -90,26 +91,26 @@ class RedisStore(Store):
             ) from None
 
     async def get(self, key: str) -> bytes | None:
-        return await self._run(self._client.get(key))
+        return await self.run(self._client.get(key))
 
     async def set(self, key: str, value: bytes | str, ttl: float | None = None) -> None:
-        await self._run(self._client.set(key, value, px=int(ttl * 1000) if ttl else None))
+        await self.run(self._client.set(key, value, px=int(ttl * 1000) if ttl else None))
 
     async def delete(self, key: str) -> bool:
-        return bool(await self._run(self._client.delete(key)))
+        return bool(await self.run(self._client.delete(key)))
 
     async def incr(self, key: str, amount: int = 1) -> int:
-        return int(await self._run(self._client.incrby(key, amount)))
+        return int(await self.run(self._client.incrby(key, amount)))
 
     async def keys(self, prefix: str) -> list[str]:
         async def scan() -> list[str]:
             pattern = _glob_escape(prefix) + "*"
             return sorted([k.decode() async for k in self._client.scan_iter(match=pattern, count=500)])
 
-        return await self._run(scan())
+        return await self.run(scan())
 
     async def ping(self) -> None:
-        await self._run(self._client.ping())
+        await self.run(self._client.ping())
 
     async def close(self) -> None:
         await self._client.aclose()

@@ -12,7 +12,10 @@ from prometheus_fastapi_instrumentator import Instrumentator
 
 from ..context import PackContext
 from ..keys import KeyRing
+from ..ml.jobs_routes import attach_jobs, running_jobs
+from ..ml.metrics import MLMetrics
 from ..ml.ollama_backend import OllamaBackend
+from ..ml.runtime import LLMRuntime
 from ..packs import PackRegistry
 from ..settings import CoreSettings, load_core_settings
 from ..store import Store, open_store
@@ -38,7 +41,8 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for name in registry.active():
             await registry.call_async(name, "startup", context=pack_context(app, name))
-        yield
+        async with running_jobs(app):
+            yield
         for name in reversed(registry.active()):
             await registry.call_async(name, "shutdown", context=pack_context(app, name))
         await store.close()
@@ -59,6 +63,15 @@ def create_app(
         read_timeout=settings.ollama_read_timeout,
     )
     app.state.metrics_registry = CollectorRegistry()
+    app.state.llm_runtime = LLMRuntime(
+        app.state.llm,
+        store,
+        registry,
+        MLMetrics(app.state.metrics_registry),
+        cache_ttl=settings.llm_cache_ttl,
+        schema_retries=settings.llm_schema_retries,
+    )
+    attach_jobs(app)
     install_error_handlers(app)
     Instrumentator(
         registry=app.state.metrics_registry,

@@ -1,4 +1,4 @@
-"""Request dependencies shared by core and pack routes: the store, the caller's key, scopes."""
+"""Request dependencies shared by core and pack routes: the store, the LLM runtime, the caller's key, scopes."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from ..keys import ApiKey, KeyRing
+from ..ml.runtime import LLMRuntime
 from ..specs import PackSettings
 from ..store import Store
 
@@ -20,6 +21,11 @@ _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The same
 def get_store(request: Request) -> Store:
     """The process's store."""
     return request.app.state.store
+
+
+def get_llm(request: Request) -> LLMRuntime:
+    """The process's LLM runtime: `await llm.generate(model, prompt, pack=..., schema=...)`."""
+    return request.app.state.llm_runtime
 
 
 async def current_key(
@@ -48,6 +54,7 @@ async def current_key(
 
 StoreDep = Annotated[Store, Depends(get_store)]
 ApiKeyDep = Annotated[ApiKey, Depends(current_key)]
+LLMDep = Annotated[LLMRuntime, Depends(get_llm)]
 
 
 def require_scope(scope: str) -> Callable[..., Any]:

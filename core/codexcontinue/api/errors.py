@@ -10,15 +10,20 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..ml.errors import LLMError, LLMTimeout, LLMUnavailable, ModelNotFound
 from ..store import StoreUnavailable
 
 log = logging.getLogger("codexcontinue.api")
 
 
 def pack_of(path: str) -> str | None:
-    """The pack a request path belongs to (`/api/v1/<pack>/...`), or None."""
+    """The pack a request path belongs to (`/api/v1/<pack>/...`), or None for the core's routes."""
+    from ..packs import RESERVED_NAMES
+
     parts = path.strip("/").split("/")
-    return parts[2] if len(parts) >= 3 and parts[:2] == ["api", "v1"] else None
+    if len(parts) >= 3 and parts[:2] == ["api", "v1"] and parts[2] not in RESERVED_NAMES:
+        return parts[2]
+    return None
 
 
 async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
@@ -37,6 +42,19 @@ async def _validation_error(request: Request, error: RequestValidationError) -> 
 async def _store_unavailable(request: Request, error: StoreUnavailable) -> JSONResponse:
     log.warning("store unavailable on %s %s: %s", request.method, request.url.path, error)
     return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "5"})
+
+
+async def _llm_error(request: Request, error: LLMError) -> JSONResponse:
+    """503 when no LLM (or model) is there, 504 when it is too slow, 502 when it answered badly."""
+    if isinstance(error, (LLMUnavailable, ModelNotFound)):
+        status = 503
+    elif isinstance(error, LLMTimeout):
+        status = 504
+    else:
+        status = 502
+    log.warning("LLM error on %s %s: %s", request.method, request.url.path, error)
+    headers = {"Retry-After": "5"} if status == 503 else None
+    return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
 
 
 async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
@@ -62,4 +80,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StoreUnavailable, _store_unavailable)
+    app.add_exception_handler(LLMError, _llm_error)
     app.add_exception_handler(Exception, _unexpected_error)

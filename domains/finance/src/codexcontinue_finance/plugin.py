@@ -5,7 +5,7 @@ from typing import Callable
 
 from fastapi import APIRouter
 
-from codexcontinue import PackInfo, PageSpec, hookimpl
+from codexcontinue import ModelSpec, PackInfo, PageSpec, hookimpl
 
 from . import INFO
 from .routes import router
@@ -29,3 +29,18 @@ def api_router() -> APIRouter:
 def register_pages(register: Callable[[PageSpec], None]) -> None:
     """The finance pack's Streamlit pages."""
     register(PageSpec(path=PAGES / "overview.py", title="Overview", slug="overview"))
+
+
+@hookimpl
+def register_models(register: Callable[[ModelSpec], None]) -> None:
+    """The finance pack's LLM, created in Ollama by `codexcontinue models ensure`."""
+    register(
+        ModelSpec(
+            name="finance-analyst",
+            base="llama3.2:3b",
+            system=(
+                "You explain portfolio and account figures in plain language. Quote only the numbers you are given; never invent one."
+            ),
+            options={"temperature": 0, "seed": 42, "num_ctx": 8192},
+        )
+    )
