@@ -7,6 +7,7 @@ import re
 import pytest
 from fastapi.routing import iter_route_contexts
 
+from codexcontinue.api.deps import READ_METHODS, SCOPE_EXTENSION
 from codexcontinue.api.errors import pack_of
 
 PUBLIC = {"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
@@ -14,12 +15,19 @@ PUBLIC = {"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/redoc", "/o
 
 def every_route(app) -> list[tuple[str, str]]:
     """(method, concrete path) for every route, path parameters filled with a dummy value."""
+    return [(method, path) for method, path, _ in every_route_with_scope(app)]
+
+
+def every_route_with_scope(app) -> list[tuple[str, str, str]]:
+    """(method, concrete path, 'read' or 'write') for every route."""
     routes = []
     for route in iter_route_contexts(app.routes):
         path = re.sub(r"\{[^}]+\}", "x", route.path)
+        marked_read = (getattr(route.original_route, "openapi_extra", None) or {}).get(SCOPE_EXTENSION) == "read"
         for method in sorted(getattr(route.original_route, "methods", None) or {"GET"}):
             if method != "HEAD":
-                routes.append((method, path))
+                action = "read" if method in READ_METHODS or marked_read else "write"
+                routes.append((method, path, action))
     return routes
 
 
@@ -48,12 +56,12 @@ def test_unknown_and_malformed_keys_get_401(api_client, token):
 
 def test_a_key_without_the_pack_scope_gets_403_on_that_pack(api_client, make_api_key):
     headers = make_api_key("legal:read")
-    for method, path in every_route(api_client.app):
+    for method, path, action in every_route_with_scope(api_client.app):
         pack = pack_of(path)
         if path in PUBLIC or pack is None:
             continue
         response = api_client.request(method, path, headers=headers)
-        if pack == "legal" and method == "GET":
+        if pack == "legal" and action == "read":
             assert response.status_code not in (401, 403), (method, path)
         else:
             assert response.status_code == 403, (method, path)

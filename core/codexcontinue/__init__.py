@@ -13,6 +13,7 @@ hookimpl = pluggy.HookimplMarker("codexcontinue")
 _EXPORTS = {
     "PLUGIN_API_VERSION": "codexcontinue.packs",
     "ApiKeyDep": "codexcontinue.api.deps",
+    "READ_SCOPE": "codexcontinue.api.deps",
     "LLMDep": "codexcontinue.api.deps",
     "StoreDep": "codexcontinue.api.deps",
     "pack_settings": "codexcontinue.api.deps",

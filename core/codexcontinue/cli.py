@@ -282,6 +282,45 @@ def packs_announced(
         raise typer.Exit(1)
 
 
+@packs_app.command("doctor")
+def packs_doctor(as_json: JsonOption = False) -> None:
+    """Say what is wrong with each installed pack and how to fix it; exit 1 when anything is."""
+    from .doctor import diagnose
+
+    findings = diagnose(_settings())
+    if as_json:
+        print(json.dumps([finding.__dict__ for finding in findings], indent=2))
+    elif not findings:
+        out.print("No problems found: every enabled pack loads and its models exist in Ollama.")
+    else:
+        table = Table("pack", "problem", "fix")
+        for finding in findings:
+            table.add_row(finding.pack, finding.problem, finding.fix)
+        out.print(table)
+    if findings:
+        raise typer.Exit(1)
+
+
+@app.command("new-pack")
+def new_pack(
+    name: Annotated[str, typer.Argument(help="Pack name: lowercase letters, digits and dashes.")],
+    directory: Annotated[Optional[Path], typer.Option("--dir", help="Target folder (default: ./codexcontinue-NAME).")] = None,
+    title: Annotated[Optional[str], typer.Option(help="Title shown in the UI.")] = None,
+    description: Annotated[Optional[str], typer.Option(help="One sentence saying what the pack does.")] = None,
+    base_model: Annotated[Optional[str], typer.Option("--base-model", help="Ollama base model of its assistant.")] = None,
+) -> None:
+    """Create a new domain pack from the core's template: hooks, route, page, model, settings, tests."""
+    from .scaffold import ScaffoldError, render_pack
+
+    target = directory or Path(f"codexcontinue-{name}")
+    try:
+        render_pack(name, target, title=title, description=description, base_model=base_model)
+    except ScaffoldError as error:
+        err.print(f"[red]{error}[/red]")
+        raise typer.Exit(2) from None
+    out.print(f"Created pack '{name}' in {target}. Next: cd {target} && pip install -e '.[test]' && pytest")
+
+
 # config --------------------------------------------------------------------------------------
 
 
@@ -380,7 +419,7 @@ def _add_pack_commands() -> None:
 
 def main() -> None:
     """Entry point of the `codexcontinue` script."""
-    core_commands = {"serve", "api", "ui", "worker", "healthcheck", "packs", "config", "keys", "models"}
+    core_commands = {"serve", "api", "ui", "worker", "healthcheck", "new-pack", "packs", "config", "keys", "models"}
     words = [word for word in sys.argv[1:] if not word.startswith("-")]
     try:
         if words and words[0] not in core_commands:

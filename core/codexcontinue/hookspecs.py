@@ -45,9 +45,10 @@ def register_pages(register: Callable[[PageSpec], None]) -> None:
 
 
 @hookspec
-def register_models(register: Callable[[ModelSpec], None]) -> None:
-    """Call `register(ModelSpec(...))` for each LLM the pack needs. Called at load; names must
-    start with '<pack>-'."""
+def register_models(register: Callable[[ModelSpec], None], settings: PackSettings | None) -> None:
+    """Call `register(ModelSpec(...))` for each LLM the pack needs. Called at load, after the
+    pack's settings are read (`settings`, e.g. for a configurable base model); names must start
+    with '<pack>-'."""
 
 
 @hookspec

@@ -81,6 +81,7 @@ class PackStatus:
     origin: str
     api_range: str | None = None
     error: str | None = None
+    fix: str | None = None
     title: str = ""
     description: str = ""
     icon: str = ""
@@ -207,16 +208,16 @@ def list_packs(settings: CoreSettings) -> list[PackStatus]:
     for source in discover(settings):
         error = compatibility_error(source)
         if error:
-            state = PackState.INCOMPATIBLE
-        elif settings.pack_enabled(source.name):
-            state = PackState.ENABLED
+            rows.append(_status_row(source, PackState.INCOMPATIBLE, error, incompatibility_fix(source)))
         else:
-            state = PackState.DISABLED
-        rows.append(_status_row(source, state, error))
+            state = PackState.ENABLED if settings.pack_enabled(source.name) else PackState.DISABLED
+            rows.append(_status_row(source, state))
     return rows
 
 
-def _status_row(source: PackSource, state: PackState, error: str | None = None) -> PackStatus:
+def _status_row(
+    source: PackSource, state: PackState, error: str | None = None, fix: str | None = None
+) -> PackStatus:
     return PackStatus(
         name=source.name,
         version=source.version,
@@ -224,8 +225,21 @@ def _status_row(source: PackSource, state: PackState, error: str | None = None) 
         origin=source.origin,
         api_range=source.api_range,
         error=error,
+        fix=fix,
         description=source.description,
     )
+
+
+def incompatibility_fix(source: PackSource) -> str:
+    """How to resolve a pack whose plugin-API range excludes this core."""
+    return (
+        f"Upgrade codexcontinue, or install a release of {_distribution(source)} that declares plugin API "
+        f"{PLUGIN_API_VERSION} (its codexcontinue-pack.toml: plugin-api = \">=1,<2\")."
+    )
+
+
+def _distribution(source: PackSource) -> str:
+    return source.origin.removeprefix("distribution ").removeprefix("file ")
 
 
 @dataclass
@@ -275,15 +289,25 @@ class PackRegistry:
         names = [s.name for s in sources]
         for source in sources:
             if source.name in RESERVED_NAMES:
-                self._fail(source, f"The pack name '{source.name}' is reserved for the core; rename the pack.")
+                self._fail(
+                    source,
+                    f"The pack name '{source.name}' is reserved for the core.",
+                    f"Rename the pack (its entry point and PackInfo.name), or uninstall {_distribution(source)}.",
+                )
                 continue
             if names.count(source.name) > 1:
                 origins = " and ".join(s.origin for s in sources if s.name == source.name)
-                self._fail(source, f"Two packs are named '{source.name}': {origins}. Uninstall one.")
+                self._fail(
+                    source,
+                    f"Two packs are named '{source.name}': {origins}.",
+                    "Uninstall one of them (pip uninstall ...) or remove the plugin file.",
+                )
                 continue
             error = compatibility_error(source)
             if error:
-                self.statuses[source.name] = _status_row(source, PackState.INCOMPATIBLE, error)
+                self.statuses[source.name] = _status_row(
+                    source, PackState.INCOMPATIBLE, error, incompatibility_fix(source)
+                )
                 if self.strict and self.settings.pack_enabled(source.name):
                     raise PackError(error)
             elif not self.settings.pack_enabled(source.name):
@@ -320,13 +344,13 @@ class PackRegistry:
                 )
             settings_model = self._hook(source.name, "pack_settings")
             settings = load_pack_settings(source.name, settings_model) if settings_model else None
-            models = self._collect(source.name, "register_models", ModelSpec)
+            models = self._collect(source.name, "register_models", ModelSpec, settings=settings)
             for spec in models:
                 if not source.builtin and not spec.name.startswith(f"{source.name}-"):
                     raise PackError(f"model '{spec.name}' must be named '{source.name}-...'")
             pages = self._collect(source.name, "register_pages", PageSpec)
         except Exception as error:  # noqa: BLE001 - any failure quarantines the pack
-            self._fail(source, _describe_error(source, error))
+            self._fail(source, _describe_error(source, error), _fix_for(source, error))
             return
         loaded = LoadedPack(source, module, info, settings, models, pages)
         if source.builtin:
@@ -355,7 +379,7 @@ class PackRegistry:
         results = self.plugin_manager.subset_hook_caller(hook, others)(**kwargs)
         return results[0] if results else None
 
-    def _collect(self, pack: str, hook: str, kind: type) -> list[Any]:
+    def _collect(self, pack: str, hook: str, kind: type, **kwargs: Any) -> list[Any]:
         items: list[Any] = []
 
         def register(item: Any) -> None:
@@ -363,7 +387,7 @@ class PackRegistry:
                 raise PackError(f"{hook}: register() takes a {kind.__name__}, got {item!r}")
             items.append(item)
 
-        self._hook(pack, hook, register=register)
+        self._hook(pack, hook, register=register, **kwargs)
         return items
 
     def _check_clashes(self) -> None:
@@ -378,25 +402,30 @@ class PackRegistry:
 
     def _clash(self, what: str, first: str, second: str) -> None:
         message = f"Packs '{first}' and '{second}' both claim {what}; rename it in one of them."
+        fix = f"Enable only one of '{first}' and '{second}' (CODEXCONTINUE_PACKS), or ask an author to rename {what}."
         for name in (first, second):
             if name in self.packs:
-                self.quarantine(name, message)
+                self.quarantine(name, message, fix)
 
-    def _fail(self, source: PackSource, message: str) -> None:
+    def _fail(self, source: PackSource, message: str, fix: str | None = None) -> None:
         if self.strict:
             raise PackError(message)
         log.error("Pack quarantined: %s", message)
         if self._registered.get(source.name) is source:
             self.plugin_manager.unregister(name=source.name)
             del self._registered[source.name]
-        self.statuses[source.name] = _status_row(source, PackState.FAILED, message)
+        self.statuses[source.name] = _status_row(source, PackState.FAILED, message, fix)
 
-    def quarantine(self, pack: str, message: str) -> None:
+    def quarantine(self, pack: str, message: str, fix: str | None = None) -> None:
         """Mark an active pack failed with `message` and stop calling its hooks."""
         loaded = self.packs.pop(pack, None)
         if loaded is None:
             return
-        self._fail(loaded.source, message)
+        self._fail(
+            loaded.source,
+            message,
+            fix or f"Report it to the author of {_distribution(loaded.source)}; restart the process to retry it.",
+        )
 
     # calling -------------------------------------------------------------------------------
 
@@ -460,6 +489,19 @@ def _describe_error(source: PackSource, error: Exception) -> str:
     else:
         detail = f"{type(error).__name__}: {error}"
     return f"Pack '{source.name}' ({source.origin}) failed to load: {detail}"
+
+
+def _fix_for(source: PackSource, error: Exception) -> str:
+    if isinstance(error, SettingsError):
+        return (
+            "Set the variable named above in the environment, the .env file or the secrets folder "
+            "(/run/secrets); `codexcontinue config show` shows the settings in effect."
+        )
+    if isinstance(error, ImportError):
+        return f"Install what it imports, or reinstall it: pip install --force-reinstall {_distribution(source)}"
+    if isinstance(error, PackError):
+        return f"The pack breaks the plugin contract (docs/hooks.md); upgrade {_distribution(source)} or tell its author."
+    return f"Run `codexcontinue --strict packs info {source.name}` for the traceback, and tell the pack's author."
 
 
 def _trace_hook_calls(plugin_manager: pluggy.PluginManager) -> None:

@@ -13,6 +13,10 @@ from ..specs import PackSettings
 from ..store import Store
 
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+SCOPE_EXTENSION = "x-codexcontinue-scope"
+READ_SCOPE = {SCOPE_EXTENSION: "read"}
+"""Pass as `openapi_extra=READ_SCOPE` to a pack route that reads only (e.g. a POST that analyses
+the body and stores nothing) so that '<pack>:read' is enough to call it."""
 
 _bearer = HTTPBearer(auto_error=False, description="Authorization: Bearer cc_<prefix>_<secret>")
 _header = APIKeyHeader(name="X-API-Key", auto_error=False, description="The same key, as a header")
@@ -68,11 +72,17 @@ def require_scope(scope: str) -> Callable[..., Any]:
     return check
 
 
+def required_action(request: Request) -> str:
+    """'read' for GET/HEAD/OPTIONS and routes marked with `READ_SCOPE`, 'write' for the rest."""
+    extra = getattr(request.scope.get("route"), "openapi_extra", None) or {}
+    return "read" if request.method in READ_METHODS or extra.get(SCOPE_EXTENSION) == "read" else "write"
+
+
 def pack_scope(pack: str) -> Callable[..., Any]:
-    """A dependency for a pack's routes: '<pack>:read' for GET/HEAD/OPTIONS, '<pack>:write' else."""
+    """A dependency for a pack's routes: '<pack>:read' for reads (see `required_action`), else write."""
 
     async def check(request: Request, key: ApiKeyDep) -> ApiKey:
-        scope = f"{pack}:{'read' if request.method in READ_METHODS else 'write'}"
+        scope = f"{pack}:{required_action(request)}"
         if not key.allows(scope):
             raise HTTPException(403, f"This API key lacks the '{scope}' scope.")
         return key

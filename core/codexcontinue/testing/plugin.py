@@ -1,13 +1,20 @@
 """pytest plugin of the testing kit: fixtures for the core's tests and for pack authors.
 
 Loaded automatically (a `pytest11` entry point) wherever `codexcontinue` is installed.
-Fixtures: `codexcontinue_settings`, `codexcontinue_app`, `api_client`, `make_api_key`,
-`ollama_server`, `live_backend`.
+
+For a pack's tests, define a `pack_name` fixture in `conftest.py`; then `pack_app` (the backend
+with only that pack enabled), `pack_client` (an HTTP client whose key has the pack's scopes) and
+`run_page` (a pack page under Streamlit's AppTest, signed in, against a live backend) work.
+`ollama_server` is the Ollama-protocol test server; `codexcontinue_store` is the store the app
+uses: the embedded one, or a real Redis when CODEXCONTINUE_TEST_REDIS_URL is set.
+Platform-level fixtures: `codexcontinue_settings`, `codexcontinue_app`, `api_client`,
+`make_api_key`, `live_backend`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
 import threading
 import time
@@ -19,9 +26,13 @@ import pytest
 if TYPE_CHECKING:
     from fastapi import FastAPI
     from fastapi.testclient import TestClient
+    from streamlit.testing.v1 import AppTest
 
     from codexcontinue.settings import CoreSettings
+    from codexcontinue.store import Store
     from codexcontinue.testing.ollama_server import OllamaTestServer
+
+TEST_REDIS_URL = "CODEXCONTINUE_TEST_REDIS_URL"
 
 
 def free_port() -> int:
@@ -56,8 +67,11 @@ def codexcontinue_settings(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Co
     from codexcontinue.settings import load_core_settings
 
     monkeypatch.chdir(tmp_path)  # no stray .env file from the working folder
+    redis_url = os.environ.get(TEST_REDIS_URL)
     return load_core_settings(
-        data_dir=tmp_path / "data", ollama_hosts=[f"http://127.0.0.1:{free_port()}"]
+        data_dir=tmp_path / "data",
+        ollama_hosts=[f"http://127.0.0.1:{free_port()}"],
+        **({"redis_url": redis_url} if redis_url else {}),
     )
 
 
@@ -121,3 +135,53 @@ def live_backend(codexcontinue_app: FastAPI) -> Iterator[LiveBackend]:
     """The app served over real HTTP (for UI pages under AppTest and for clients)."""
     with LiveBackend(codexcontinue_app) as backend:
         yield backend
+
+
+@pytest.fixture
+def codexcontinue_store(codexcontinue_app: FastAPI) -> Store:
+    """The store the app uses (embedded, or Redis when CODEXCONTINUE_TEST_REDIS_URL is set)."""
+    return codexcontinue_app.state.store
+
+
+@pytest.fixture
+def pack_name() -> str:
+    """The pack under test: override this fixture in your conftest.py to return its name."""
+    raise pytest.UsageError(
+        "Define a `pack_name` fixture in your conftest.py returning your pack's name, e.g.\n"
+        "    @pytest.fixture\n    def pack_name():\n        return 'recipes'"
+    )
+
+
+@pytest.fixture
+def pack_app(pack_name: str, codexcontinue_settings: CoreSettings) -> FastAPI:
+    """The backend with only the pack under test enabled; fails when the pack does not load."""
+    from codexcontinue.api.app import create_app
+
+    app = create_app(codexcontinue_settings.model_copy(update={"packs": [pack_name]}))
+    status = app.state.registry.statuses.get(pack_name)
+    if status is None or status.state != "active":
+        pytest.fail(f"pack '{pack_name}' is not active: {status.error if status else 'not installed'}")
+    return app
+
+
+@pytest.fixture
+def pack_client(pack_app: FastAPI, pack_name: str) -> Iterator[TestClient]:
+    """An HTTP client for `pack_app` whose API key has `<pack>:read` and `<pack>:write`."""
+    from fastapi.testclient import TestClient
+
+    token, _ = asyncio.run(pack_app.state.keyring.create("pack-test", [f"{pack_name}:write"]))
+    with TestClient(pack_app, headers={"Authorization": f"Bearer {token}"}) as client:
+        yield client
+
+
+@pytest.fixture
+def run_page(pack_app: FastAPI, pack_name: str) -> Iterator[Callable[[str], AppTest]]:
+    """`run_page("<slug>")` runs one of the pack's pages under AppTest, signed in, and returns it.
+
+    The page talks to `pack_app` served over real HTTP; the returned AppTest has run, so assert
+    on its elements (`page.title[0].value`, `page.dataframe[0].value`, `page.exception`).
+    """
+    from .pages import PageRunner
+
+    with PageRunner(pack_app, pack_name) as run:
+        yield run

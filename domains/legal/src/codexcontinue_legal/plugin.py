@@ -1,14 +1,16 @@
 """The legal pack's hook implementations."""
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from fastapi import APIRouter
 
-from codexcontinue import PackInfo, PageSpec, hookimpl
+from codexcontinue import ModelSpec, PackInfo, PageSpec, hookimpl
 
 from . import INFO
+from .analyst_model import analyst_model_spec
 from .routes import router
+from .settings import LegalSettings
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -17,6 +19,12 @@ PAGES = Path(__file__).parent / "pages"
 def pack_info() -> PackInfo:
     """The legal pack's identity."""
     return INFO
+
+
+@hookimpl
+def pack_settings() -> type[LegalSettings]:
+    """Upload limit, court holidays, risk thresholds and the analyst's base model."""
+    return LegalSettings
 
 
 @hookimpl
@@ -29,3 +37,23 @@ def api_router() -> APIRouter:
 def register_pages(register: Callable[[PageSpec], None]) -> None:
     """The legal pack's Streamlit pages."""
     register(PageSpec(path=PAGES / "overview.py", title="Overview", slug="overview"))
+    register(
+        PageSpec(
+            path=PAGES / "contract_review.py",
+            title="Contract review",
+            slug="contracts",
+            icon=":material/contract:",
+        )
+    )
+    register(
+        PageSpec(
+            path=PAGES / "citations.py", title="Citations", slug="citations", icon=":material/format_quote:"
+        )
+    )
+    register(PageSpec(path=PAGES / "matters.py", title="Matters", slug="matters", icon=":material/work:"))
+
+
+@hookimpl
+def register_models(register: Callable[[ModelSpec], None], settings: LegalSettings) -> None:
+    """'legal-analyst': summaries with citations intact, and the structured clause pass."""
+    register(analyst_model_spec(settings.analyst_base_model))

@@ -1,0 +1,120 @@
+"""The clause detector: a small logistic model over passage words, trained on CUAD, shipped in the pack.
+
+Each passage (sentence) of a contract gets a probability per category; a category is present in
+the contract when its best passage reaches the category's threshold (tuned on held-out training
+contracts for contract-level F1). The artefact `data/clause_detector.npz` is built by
+`scripts/train_detector.py` from CUAD v1 (The Atticus Project, CC BY 4.0).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+
+from .clauses import Clause, Passage, split_clauses, split_passages
+
+MODEL_PATH = Path(__file__).parent / "data" / "clause_detector.npz"
+_WORD = re.compile(r"[a-z]+|\d+")
+
+
+def passage_features(text: str, heading: str | None) -> list[str]:
+    """The features of one passage: its words and word pairs, and the words of its heading."""
+    words = ["<n>" if word.isdigit() else word for word in _WORD.findall(text.lower())]
+    features = set(words)
+    features.update(f"{first}_{second}" for first, second in zip(words, words[1:]))
+    if heading:
+        features.update(f"h:{word}" for word in _WORD.findall(heading.lower()) if not word.isdigit())
+    return sorted(features)
+
+
+def contract_passages(text: str) -> tuple[list[Clause], list[Passage], list[list[str]]]:
+    """The clauses and passages of a contract, and each passage's features."""
+    clauses = split_clauses(text)
+    passages: list[Passage] = []
+    features: list[list[str]] = []
+    heading = None
+    for clause in clauses:
+        heading = clause.heading or heading
+        for passage in split_passages(clause):
+            passages.append(passage)
+            features.append(passage_features(passage.text, heading))
+    return clauses, passages, features
+
+
+@dataclass(frozen=True)
+class DetectorModel:
+    """The trained weights: one logistic model per category over a shared vocabulary."""
+
+    categories: tuple[str, ...]
+    vocabulary: dict[str, int]
+    weights: np.ndarray  # (len(vocabulary), len(categories))
+    bias: np.ndarray  # (len(categories),)
+    thresholds: np.ndarray  # (len(categories),)
+
+    def probabilities(self, features: list[list[str]]) -> np.ndarray:
+        """Per passage and category, the probability that the passage is a clause of that category."""
+        scores = np.tile(self.bias.astype(np.float64), (len(features), 1))
+        for row, passage in enumerate(features):
+            indices = [self.vocabulary[f] for f in passage if f in self.vocabulary]
+            if indices:
+                scores[row] += self.weights[indices].astype(np.float64).sum(axis=0)
+        return 1.0 / (1.0 + np.exp(-scores))
+
+    def save(self, path: Path) -> None:
+        """Write the model as a compressed, deterministic .npz file."""
+        vocabulary = sorted(self.vocabulary, key=self.vocabulary.__getitem__)
+        np.savez_compressed(
+            path,
+            categories=np.frombuffer("\n".join(self.categories).encode(), dtype=np.uint8),
+            vocabulary=np.frombuffer("\n".join(vocabulary).encode(), dtype=np.uint8),
+            weights=self.weights.astype(np.float16),
+            bias=self.bias.astype(np.float32),
+            thresholds=self.thresholds.astype(np.float32),
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> DetectorModel:
+        """Read a model written by `save`."""
+        with np.load(path) as data:
+            words = bytes(data["vocabulary"]).decode().split("\n")
+            return cls(
+                categories=tuple(bytes(data["categories"]).decode().split("\n")),
+                vocabulary={word: index for index, word in enumerate(words)},
+                weights=data["weights"].astype(np.float32),
+                bias=data["bias"],
+                thresholds=data["thresholds"],
+            )
+
+
+@cache
+def shipped_model() -> DetectorModel:
+    """The model shipped inside the pack (loaded once)."""
+    return DetectorModel.load(MODEL_PATH)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A passage the detector assigns to a category, with its probability."""
+
+    category: str
+    passage: Passage
+    probability: float
+
+
+def detect(text: str, model: DetectorModel | None = None) -> tuple[list[Clause], list[Detection]]:
+    """The contract's clauses, and every passage at or above its category's threshold."""
+    model = model or shipped_model()
+    clauses, passages, features = contract_passages(text)
+    if not passages:
+        return clauses, []
+    probabilities = model.probabilities(features)
+    detections = []
+    for column, category in enumerate(model.categories):
+        for row in np.flatnonzero(probabilities[:, column] >= model.thresholds[column]):
+            detections.append(Detection(category, passages[row], float(probabilities[row, column])))
+    detections.sort(key=lambda d: (d.passage.start, d.category))
+    return clauses, detections

@@ -1,0 +1,177 @@
+"""Matters (case management) kept in the core's store: client, parties, court, deadlines, documents, notes.
+
+Each matter is one JSON document at `legal:matter:<id>`, so matters live in Redis when the
+platform runs with Redis and in the embedded store otherwise. Updates read, change and write the
+whole document.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from codexcontinue.store import Store
+
+from .deadlines import DayKind
+
+KEY_PREFIX = "legal:matter:"
+MatterStatus = Literal["open", "pending", "closed"]
+
+
+def _new_id() -> str:
+    return secrets.token_hex(6)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Deadline(BaseModel):
+    """A dated obligation of a matter, with the rule it was computed from when there was one."""
+
+    id: str = Field(default_factory=_new_id)
+    title: str
+    due: date
+    rule: str | None = Field(default=None, description="e.g. '30 days after service'.")
+    trigger_date: date | None = None
+    day_kind: DayKind | None = None
+    explanation: str | None = None
+
+
+class MatterDocument(BaseModel):
+    """A document filed under a matter (a reference with a description, not the file itself)."""
+
+    id: str = Field(default_factory=_new_id)
+    name: str
+    description: str = ""
+    added_at: datetime = Field(default_factory=_now)
+
+
+class Note(BaseModel):
+    """A dated note on a matter."""
+
+    id: str = Field(default_factory=_new_id)
+    text: str
+    created_at: datetime = Field(default_factory=_now)
+
+
+class MatterFields(BaseModel):
+    """The fields a person edits on a matter."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str = Field(min_length=1, max_length=200)
+    client: str = Field(min_length=1, max_length=200)
+    opposing_parties: list[str] = Field(default_factory=list)
+    court: str | None = None
+    status: MatterStatus = "open"
+
+
+class MatterUpdate(BaseModel):
+    """A change to a matter: only the fields given are changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    client: str | None = Field(default=None, min_length=1, max_length=200)
+    opposing_parties: list[str] | None = None
+    court: str | None = None
+    status: MatterStatus | None = None
+
+
+class Matter(MatterFields):
+    """A matter as stored and served."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    deadlines: list[Deadline] = Field(default_factory=list)
+    documents: list[MatterDocument] = Field(default_factory=list)
+    notes: list[Note] = Field(default_factory=list)
+    created_at: datetime
+    updated_at: datetime
+
+
+class MatterNotFound(LookupError):
+    """No matter has this id."""
+
+    def __init__(self, matter_id: str) -> None:
+        super().__init__(f"No matter with id '{matter_id}'; GET /api/v1/legal/matters lists them.")
+
+
+class MatterStore:
+    """Matters on top of the core's key-value store."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    async def list(self, status: MatterStatus | None = None) -> list[Matter]:
+        """Every matter (with `status`, when given), most recently updated first."""
+        matters = []
+        for key in await self._store.keys(KEY_PREFIX):
+            document = await self._store.get_json(key)
+            if document is not None:
+                matters.append(Matter.model_validate(document))
+        if status is not None:
+            matters = [m for m in matters if m.status == status]
+        return sorted(matters, key=lambda m: m.updated_at, reverse=True)
+
+    async def get(self, matter_id: str) -> Matter:
+        """The matter with `matter_id`; `MatterNotFound` when there is none."""
+        document = await self._store.get_json(KEY_PREFIX + matter_id)
+        if document is None:
+            raise MatterNotFound(matter_id)
+        return Matter.model_validate(document)
+
+    async def create(self, fields: MatterFields) -> Matter:
+        """Store a new matter and return it."""
+        now = _now()
+        matter = Matter(**fields.model_dump(), id=_new_id(), created_at=now, updated_at=now)
+        await self._save(matter)
+        return matter
+
+    async def update(self, matter_id: str, change: MatterUpdate) -> Matter:
+        """Apply the fields set in `change`."""
+        matter = await self.get(matter_id)
+        updated = matter.model_copy(update=change.model_dump(exclude_unset=True))
+        return await self._save(updated)
+
+    async def delete(self, matter_id: str) -> None:
+        """Remove a matter; `MatterNotFound` when there is none."""
+        if not await self._store.delete(KEY_PREFIX + matter_id):
+            raise MatterNotFound(matter_id)
+
+    async def add_deadline(self, matter_id: str, deadline: Deadline) -> Matter:
+        """Add a deadline; deadlines stay sorted by due date."""
+        matter = await self.get(matter_id)
+        matter.deadlines = sorted([*matter.deadlines, deadline], key=lambda d: d.due)
+        return await self._save(matter)
+
+    async def remove_deadline(self, matter_id: str, deadline_id: str) -> Matter:
+        """Remove a deadline; `LookupError` when the matter has no such deadline."""
+        matter = await self.get(matter_id)
+        kept = [d for d in matter.deadlines if d.id != deadline_id]
+        if len(kept) == len(matter.deadlines):
+            raise LookupError(f"Matter '{matter_id}' has no deadline with id '{deadline_id}'.")
+        matter.deadlines = kept
+        return await self._save(matter)
+
+    async def add_document(self, matter_id: str, document: MatterDocument) -> Matter:
+        """File a document reference under the matter."""
+        matter = await self.get(matter_id)
+        matter.documents.append(document)
+        return await self._save(matter)
+
+    async def add_note(self, matter_id: str, note: Note) -> Matter:
+        """Add a note to the matter."""
+        matter = await self.get(matter_id)
+        matter.notes.append(note)
+        return await self._save(matter)
+
+    async def _save(self, matter: Matter) -> Matter:
+        matter.updated_at = _now()
+        await self._store.set_json(KEY_PREFIX + matter.id, matter.model_dump(mode="json"))
+        return matter

@@ -1,0 +1,99 @@
+"""Matters through the API: create, edit, deadlines, documents, notes; kept in Redis across restarts."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from codexcontinue.api.app import create_app
+
+MATTERS = "/api/v1/legal/matters"
+NEW_MATTER = {
+    "title": "Acme v. Globex",
+    "client": "Acme Corp.",
+    "opposing_parties": ["Globex Inc."],
+    "court": "D. Del.",
+}
+
+
+def test_a_matter_is_created_edited_and_listed(api_client, legal_headers):
+    created = api_client.post(MATTERS, json=NEW_MATTER, headers=legal_headers)
+    assert created.status_code == 201
+    matter = created.json()
+    assert (matter["status"], matter["deadlines"], matter["notes"]) == ("open", [], [])
+    changed = api_client.patch(
+        f"{MATTERS}/{matter['id']}", json={"status": "pending", "court": "S.D.N.Y."}, headers=legal_headers
+    )
+    assert changed.status_code == 200
+    assert (changed.json()["status"], changed.json()["court"], changed.json()["client"]) == (
+        "pending",
+        "S.D.N.Y.",
+        "Acme Corp.",
+    )
+    listed = api_client.get(MATTERS, params={"status": "pending"}, headers=legal_headers).json()
+    assert [m["id"] for m in listed] == [matter["id"]]
+    assert api_client.get(MATTERS, params={"status": "closed"}, headers=legal_headers).json() == []
+
+
+def test_deadlines_are_computed_from_rules_and_kept_in_date_order(api_client, legal_headers):
+    matter = api_client.post(MATTERS, json=NEW_MATTER, headers=legal_headers).json()
+    path = f"{MATTERS}/{matter['id']}/deadlines"
+    api_client.post(path, json={"title": "Trial", "due": "2024-12-02"}, headers=legal_headers)
+    response = api_client.post(
+        path,
+        json={"title": "Answer", "rule": "21 days after service", "trigger_date": "2024-06-14"},
+        headers=legal_headers,
+    )
+    assert response.status_code == 201
+    deadlines = response.json()["deadlines"]
+    assert [(d["title"], d["due"]) for d in deadlines] == [("Answer", "2024-07-05"), ("Trial", "2024-12-02")]
+    assert deadlines[0]["explanation"] == "21 calendar days after service (2024-06-14) is 2024-07-05"
+    half = api_client.post(
+        path, json={"title": "Reply", "rule": "7 days after service"}, headers=legal_headers
+    )
+    assert half.status_code == 422 and "trigger_date" in half.json()["detail"]
+    removed = api_client.delete(f"{path}/{deadlines[1]['id']}", headers=legal_headers)
+    assert [d["title"] for d in removed.json()["deadlines"]] == ["Answer"]
+
+
+def test_documents_and_notes_are_filed_under_the_matter(api_client, legal_headers):
+    matter = api_client.post(MATTERS, json=NEW_MATTER, headers=legal_headers).json()
+    api_client.post(
+        f"{MATTERS}/{matter['id']}/documents",
+        json={"name": "complaint.pdf", "description": "as filed"},
+        headers=legal_headers,
+    )
+    api_client.post(
+        f"{MATTERS}/{matter['id']}/notes", json={"text": "Call opposing counsel."}, headers=legal_headers
+    )
+    stored = api_client.get(f"{MATTERS}/{matter['id']}", headers=legal_headers).json()
+    assert [d["name"] for d in stored["documents"]] == ["complaint.pdf"]
+    assert [n["text"] for n in stored["notes"]] == ["Call opposing counsel."]
+
+
+def test_mistakes_get_answers_that_say_what_to_fix(api_client, legal_headers):
+    missing = api_client.get(f"{MATTERS}/nope", headers=legal_headers)
+    assert missing.status_code == 404
+    assert missing.json()["detail"] == "No matter with id 'nope'; GET /api/v1/legal/matters lists them."
+    typo = api_client.post(MATTERS, json={**NEW_MATTER, "clinet": "x"}, headers=legal_headers)
+    assert typo.status_code == 422 and "clinet" in typo.json()["detail"]
+    bad_status = api_client.post(MATTERS, json={**NEW_MATTER, "status": "won"}, headers=legal_headers)
+    assert bad_status.status_code == 422 and "status" in bad_status.json()["detail"]
+
+
+def test_matters_survive_a_restart_of_the_backend_with_redis(codexcontinue_settings, legal_redis_url):
+    settings = codexcontinue_settings.model_copy(update={"redis_url": SecretStr(legal_redis_url)})
+    first = create_app(settings)
+    with TestClient(first) as client:
+        token, _ = client.portal.call(first.state.keyring.create, "t", ["legal:read", "legal:write"])
+        headers = {"Authorization": f"Bearer {token}"}
+        matter = client.post(MATTERS, json=NEW_MATTER, headers=headers).json()
+        client.post(f"{MATTERS}/{matter['id']}/notes", json={"text": "Kept in Redis."}, headers=headers)
+    second = create_app(settings)  # a new process would build the app the same way
+    with TestClient(second) as client:
+        stored = client.get(f"{MATTERS}/{matter['id']}", headers=headers)
+        assert stored.status_code == 200
+        assert stored.json()["title"] == "Acme v. Globex"
+        assert [n["text"] for n in stored.json()["notes"]] == ["Kept in Redis."]
+        assert client.delete(f"{MATTERS}/{matter['id']}", headers=headers).status_code == 204
+        assert client.get(MATTERS, headers=headers).json() == []
