@@ -38,6 +38,24 @@ def register_models(register):
 '''
 
 
+VAULT_PLUGIN = """
+from pydantic import Field, SecretStr
+from codexcontinue import PackInfo, PackSettings, hookimpl
+
+class VaultSettings(PackSettings):
+    api_token: SecretStr = Field(description="The vault's token.")
+    retries: int = Field(default=3, description="How often to retry the vault.")
+
+@hookimpl
+def pack_info():
+    return PackInfo(name="vault", title="Vault")
+
+@hookimpl
+def pack_settings():
+    return VaultSettings
+"""
+
+
 def install_pack(
     site: Path,
     name: str,

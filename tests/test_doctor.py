@@ -9,25 +9,10 @@ import subprocess
 import sys
 
 import pytest
-from distributions import install_pack
+from distributions import VAULT_PLUGIN, install_pack
 
 from codexcontinue.doctor import diagnose
 
-NEEDS_TOKEN = """
-from pydantic import Field, SecretStr
-from codexcontinue import PackInfo, PackSettings, hookimpl
-
-class VaultSettings(PackSettings):
-    api_token: SecretStr = Field(description="The vault's token.")
-
-@hookimpl
-def pack_info():
-    return PackInfo(name="vault", title="Vault")
-
-@hookimpl
-def pack_settings():
-    return VaultSettings
-"""
 
 
 @pytest.fixture
@@ -36,7 +21,7 @@ def site(tmp_path, monkeypatch):
     folder.mkdir()
     install_pack(folder, "broken", plugin_source="import not_installed_anywhere\n")
     install_pack(folder, "future", api_range=">=2,<3")
-    install_pack(folder, "vault", plugin_source=NEEDS_TOKEN)
+    install_pack(folder, "vault", plugin_source=VAULT_PLUGIN)
     monkeypatch.syspath_prepend(str(folder))
     importlib.invalidate_caches()
     yield folder

@@ -6,39 +6,22 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 
 import pytest
-from distributions import install_pack
+from distributions import VAULT_PLUGIN, install_pack
 
 from codexcontinue.packs import PackError, PackRegistry, PackState
 from codexcontinue.settings import SettingsError, load_core_settings
 
 SECRET = "hunter2-do-not-print"
 
-SETTINGS_PLUGIN = """
-from pydantic import SecretStr
-from codexcontinue import PackInfo, PackSettings, hookimpl
-
-class VaultSettings(PackSettings):
-    api_token: SecretStr
-    retries: int = 3
-
-@hookimpl
-def pack_info():
-    return PackInfo(name="vault", title="Vault")
-
-@hookimpl
-def pack_settings():
-    return VaultSettings
-"""
 
 
 @pytest.fixture
 def vault_site(tmp_path, monkeypatch):
     site = tmp_path / "site"
     site.mkdir()
-    install_pack(site, "vault", plugin_source=textwrap.dedent(SETTINGS_PLUGIN))
+    install_pack(site, "vault", plugin_source=VAULT_PLUGIN)
     monkeypatch.syspath_prepend(str(site))
     yield site
     sys.modules.pop("cc_test_codexcontinue_vault", None)

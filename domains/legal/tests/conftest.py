@@ -41,3 +41,9 @@ def cuad_contract() -> Callable[[str], str]:
 def legal_headers(make_api_key) -> dict[str, str]:  # noqa: ANN001 - the testing kit's fixture
     """Headers of a key that may read and write the legal pack."""
     return make_api_key("legal:read", "legal:write", name="legal-test")
+
+
+@pytest.fixture
+def pack_name() -> str:
+    """The pack the testing kit's fixtures (pack_app, pack_client, run_page) enable."""
+    return "legal"

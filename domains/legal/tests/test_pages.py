@@ -2,41 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
 from datetime import date
-from pathlib import Path
 
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-import codexcontinue.ui
-import codexcontinue_legal
-
-SHELL = str(Path(codexcontinue.ui.__file__).parent / "shell.py")
-PAGES = Path(codexcontinue_legal.__file__).parent / "pages"
-
 
 @pytest.fixture
-def ui_env(codexcontinue_settings, live_backend, monkeypatch):
-    """The UI process's environment: same data folder as the backend, pointed at its URL."""
-    monkeypatch.setenv("CODEXCONTINUE_API_URL", live_backend.url)
-    monkeypatch.setenv("CODEXCONTINUE_DATA_DIR", str(codexcontinue_settings.data_dir))
-    st.cache_resource.clear()
-    yield live_backend
-    st.cache_resource.clear()
+def legal_page(run_page):
+    """`legal_page("citations")` -> the shell, signed in with a legal key, on that page (the kit's run_page)."""
 
-
-@pytest.fixture
-def legal_page(ui_env):
-    """`legal_page("citations.py")` -> the shell, signed in with a legal key, on that page."""
-    token, _ = asyncio.run(ui_env.app.state.keyring.create("ui-legal", ["legal:read", "legal:write"]))
-
-    def open_page(name: str) -> AppTest:
-        app = AppTest.from_file(SHELL, default_timeout=60).run()
-        app.sidebar.text_input[0].input(token)
-        app.sidebar.button[0].click().run()
-        app.switch_page(str(PAGES / name)).run()
+    def open_page(slug: str) -> AppTest:
+        app = run_page(slug)
         assert not app.exception
         return app
 
@@ -44,12 +21,12 @@ def legal_page(ui_env):
 
 
 def test_overview_shows_the_pack(legal_page):
-    app = legal_page("overview.py")
+    app = legal_page("overview")
     assert app.title[0].value == "Legal 0.1.0"
 
 
 def test_citations_page_lists_citations_and_shows_the_marked_text(legal_page, opinion):
-    app = legal_page("citations.py")
+    app = legal_page("citations")
     app.text_area(key="legal_citations_text").input(opinion("dickerson_syllabus"))
     app.button(key="legal_citations_find").click().run()
     assert not app.exception
@@ -62,7 +39,7 @@ def test_citations_page_lists_citations_and_shows_the_marked_text(legal_page, op
 
 
 def test_contract_review_page_shows_risks_values_and_clauses(legal_page, cuad_contract):
-    app = legal_page("contract_review.py")
+    app = legal_page("contracts")
     app.text_area(key="legal_review_text").input(cuad_contract("reseller_agreement"))
     app.button(key="legal_review_paste").click().run()
     assert not app.exception
@@ -75,13 +52,13 @@ def test_contract_review_page_shows_risks_values_and_clauses(legal_page, cuad_co
 
 
 def test_contract_review_page_shows_the_backends_message_on_empty_text(legal_page):
-    app = legal_page("contract_review.py")
+    app = legal_page("contracts")
     app.button(key="legal_review_paste").click().run()
     assert "text: String should have at least 1 character" in app.error[0].value
 
 
 def test_matters_page_creates_a_matter_and_adds_a_computed_deadline(legal_page):
-    app = legal_page("matters.py")
+    app = legal_page("matters")
     assert "No matters yet" in app.info[0].value
     app.text_input(key="legal_new_title").input("Acme v. Globex")
     app.text_input(key="legal_new_client").input("Acme Corp.")
