@@ -46,7 +46,7 @@ def test_the_home_page_asks_for_a_key_first(ui_env):
 
 def test_a_wrong_key_is_refused_with_the_reason(ui_env):
     app = signed_in("cc_000000000000_" + "x" * 43)
-    assert "Sign-in failed: 401: Invalid or revoked API key." in app.sidebar.error[0].value
+    assert "Sign-in failed: 401: Invalid, expired or revoked API key." in app.sidebar.error[0].value
 
 
 def test_signing_in_shows_the_pack_table(ui_env, admin_token):

@@ -18,6 +18,7 @@ _EXPORTS = {
     "StoreDep": "codexcontinue.api.deps",
     "pack_settings": "codexcontinue.api.deps",
     "PackContext": "codexcontinue.context",
+    "record_resources": "codexcontinue.audit",
     "HealthReport": "codexcontinue.specs",
     "JobContext": "codexcontinue.ml.jobs",
     "LLMCall": "codexcontinue.specs",

@@ -11,6 +11,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Any, Optional
@@ -34,6 +35,8 @@ keys_app = typer.Typer(help="API keys: create, list, revoke.", no_args_is_help=T
 app.add_typer(packs_app, name="packs")
 app.add_typer(config_app, name="config")
 app.add_typer(keys_app, name="keys")
+audit_app = typer.Typer(help="The audit trail: who did what, when, with what outcome.", no_args_is_help=True)
+app.add_typer(audit_app, name="audit")
 app.add_typer(models_app, name="models")
 
 out = Console()
@@ -110,7 +113,7 @@ async def _first_admin_key(settings: CoreSettings) -> str | None:
     store = open_store(settings)
     try:
         keyring = KeyRing(store)
-        if any(not key.revoked for key in await keyring.list()):
+        if any(key.usable for key in await keyring.list()):
             return None
         token, _ = await keyring.create("admin (first start)", ["admin"])
         return token
@@ -365,12 +368,13 @@ def _with_keyring(action: Any) -> Any:
 def keys_create(
     name: Annotated[str, typer.Option("--name", help="Who or what the key is for.")],
     scope: Annotated[list[str], typer.Option("--scope", help="'admin', '<pack>:read' or '<pack>:write'; repeat for several.")],
+    expires_days: Annotated[Optional[float], typer.Option("--expires-days", help="Days until the key stops working.")] = None,
 ) -> None:
     """Create an API key and print it once; only its hash is stored."""
     from .keys import KeyRequestError
 
     try:
-        token, key = _with_keyring(lambda ring: ring.create(name, scope))
+        token, key = _with_keyring(lambda ring: ring.create(name, scope, expires_days * 86400 if expires_days else None))
     except KeyRequestError as error:
         err.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
@@ -385,9 +389,11 @@ def keys_list(as_json: JsonOption = False) -> None:
     if as_json:
         print(json.dumps([key.__dict__ for key in keys], indent=2))
         return
-    table = Table("prefix", "name", "scopes", "revoked")
+    table = Table("prefix", "name", "scopes", "expires", "state")
     for key in keys:
-        table.add_row(key.prefix, key.name, " ".join(key.scopes), "yes" if key.revoked else "")
+        expires = time.strftime("%Y-%m-%d %H:%M", time.localtime(key.expires_at)) if key.expires_at else "never"
+        state = "revoked" if key.revoked else "expired" if not key.usable else "active"
+        table.add_row(key.prefix, key.name, " ".join(key.scopes), expires, state)
     out.print(table)
 
 
@@ -402,6 +408,61 @@ def keys_revoke(prefix: str) -> None:
         err.print(f"[red]{error}[/red]")
         raise typer.Exit(1) from None
     out.print(f"Revoked key {key.prefix} '{key.name}'.")
+
+
+# audit ---------------------------------------------------------------------------------------
+
+
+def _with_audit(action: Any) -> Any:
+    from .audit import AuditTrail
+    from .store import open_store
+
+    async def run() -> Any:
+        settings = _settings()
+        store = open_store(settings)
+        try:
+            return await action(AuditTrail(settings, store))
+        finally:
+            await store.close()
+
+    return asyncio.run(run())
+
+
+@audit_app.command("tail")
+def audit_tail(count: Annotated[int, typer.Option("-n", "--count", help="How many records.")] = 20) -> None:
+    """Print the newest audit records as JSON lines, oldest first."""
+    for record in _with_audit(lambda trail: trail.tail(count)):
+        print(json.dumps(record.__dict__))
+
+
+@audit_app.command("export")
+def audit_export(
+    since: Annotated[Optional[str], typer.Option(help="ISO date or time to start from, e.g. 2026-11-01.")] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="File to write (default: stdout).")] = None,
+) -> None:
+    """Write every audit record since a date as JSON lines."""
+    from datetime import datetime
+
+    try:
+        start = datetime.fromisoformat(since).timestamp() if since else 0.0
+    except ValueError:
+        err.print(f"[red]--since {since!r} is not an ISO date such as 2026-11-01 or 2026-11-01T09:30[/red]")
+        raise typer.Exit(2) from None
+
+    async def export(trail: Any) -> int:
+        sink = output.open("w", encoding="utf-8") if output else sys.stdout
+        written = 0
+        try:
+            async for record in trail.export(start):
+                sink.write(json.dumps(record.__dict__) + "\n")
+                written += 1
+        finally:
+            if output:
+                sink.close()
+        return written
+
+    written = _with_audit(export)
+    err.print(f"Exported {written} audit record(s){f' to {output}' if output else ''}.")
 
 
 # packs' own commands -------------------------------------------------------------------------
@@ -419,7 +480,7 @@ def _add_pack_commands() -> None:
 
 def main() -> None:
     """Entry point of the `codexcontinue` script."""
-    core_commands = {"serve", "api", "ui", "worker", "healthcheck", "new-pack", "packs", "config", "keys", "models"}
+    core_commands = {"serve", "api", "ui", "worker", "healthcheck", "new-pack", "packs", "config", "keys", "audit", "models"}
     words = [word for word in sys.argv[1:] if not word.startswith("-")]
     try:
         if words and words[0] not in core_commands:

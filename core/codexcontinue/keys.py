@@ -34,10 +34,16 @@ class ApiKey:
     scopes: list[str]
     created_at: float
     revoked: bool = False
+    expires_at: float | None = None
+
+    @property
+    def usable(self) -> bool:
+        """Neither revoked nor expired."""
+        return not self.revoked and (self.expires_at is None or time.time() < self.expires_at)
 
     def allows(self, scope: str) -> bool:
         """Whether this key grants `scope` ('admin' grants all; '<pack>:write' grants read)."""
-        if self.revoked:
+        if not self.usable:
             return False
         if "admin" in self.scopes or scope in self.scopes:
             return True
@@ -55,8 +61,9 @@ class KeyRing:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    async def create(self, name: str, scopes: list[str]) -> tuple[str, ApiKey]:
-        """Make a key; returns the full token (shown once, never stored) and its record."""
+    async def create(self, name: str, scopes: list[str], expires_in: float | None = None) -> tuple[str, ApiKey]:
+        """Make a key (expiring after `expires_in` seconds when given); returns the full token
+        (shown once, never stored) and its record."""
         bad = [s for s in scopes if not SCOPE_PATTERN.match(s)]
         if bad or not scopes:
             raise KeyRequestError(
@@ -64,12 +71,21 @@ class KeyRing:
             )
         prefix = secrets.token_hex(6)
         token = f"cc_{prefix}_{secrets.token_urlsafe(32)}"
-        key = ApiKey(prefix=prefix, name=name, scopes=sorted(set(scopes)), created_at=time.time())
+        if expires_in is not None and expires_in <= 0:
+            raise KeyRequestError(f"A key must expire in the future; got expires_in={expires_in}")
+        now = time.time()
+        key = ApiKey(
+            prefix=prefix,
+            name=name,
+            scopes=sorted(set(scopes)),
+            created_at=now,
+            expires_at=now + expires_in if expires_in else None,
+        )
         await self.store.set_json(RECORD_PREFIX + prefix, {**asdict(key), "hash": _digest(token)})
         return token, key
 
     async def verify(self, token: str) -> ApiKey | None:
-        """The key that `token` is, or None when it is malformed, unknown, wrong or revoked."""
+        """The key that `token` is, or None when it is malformed, unknown, wrong, revoked or expired."""
         match = KEY_PATTERN.match(token or "")
         if not match:
             return None
@@ -79,7 +95,7 @@ class KeyRing:
         if not hmac.compare_digest(record.pop("hash"), _digest(token)):
             return None
         key = ApiKey(**record)
-        return None if key.revoked else key
+        return key if key.usable else None
 
     async def list(self) -> list[ApiKey]:
         """Every key, revoked ones included, oldest first."""

@@ -75,11 +75,29 @@ class CoreSettings(BaseSettings):
         gt=0,
         description="A running job's lease, renewed by its worker; a dead worker's job restarts after it.",
     )
+    rate_limit: str = Field(
+        default="600/minute", description="Requests per key and pack, e.g. '600/minute'; empty: no limit."
+    )
+    llm_tokens_per_day: int = Field(default=1_000_000, ge=0, description="LLM tokens per key per day; 0: no quota.")
+    max_body_bytes: int = Field(default=50 * 1024 * 1024, gt=0, description="Largest request body accepted (413 above).")
+    request_timeout_s: float = Field(
+        default=120.0, gt=0, description="Seconds a request may take before its answer starts (504 after)."
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default=[], description="Origins allowed to call the API from a browser, comma-separated; none by default."
+    )
+    audit_packs: Annotated[list[str], NoDecode] = Field(
+        default=[], description="Packs whose requests are audited, comma-separated ('all' for every one); health always is."
+    )
+    audit_retention_days: float = Field(default=90, gt=0, description="Days audit records are kept in Redis.")
+    audit_file: Path | None = Field(
+        default=None, description="Append-only JSON-lines audit file; default: <data_dir>/audit.jsonl."
+    )
     log_json: bool = Field(default=False, description="Log JSON lines instead of text.")
     log_level: str = "INFO"
     trace_hooks: bool = Field(default=False, description="Print every hook call with its timing.")
 
-    @field_validator("packs", "ollama_hosts", mode="before")
+    @field_validator("packs", "ollama_hosts", "cors_origins", "audit_packs", mode="before")
     @classmethod
     def _comma_separated(cls, value: Any) -> Any:
         return _split_list(value)
@@ -91,6 +109,27 @@ class CoreSettings(BaseSettings):
             if not host.startswith(("http://", "https://")):
                 raise ValueError(f"{host!r} is not a URL; write it as http://host:11434")
         return [host.rstrip("/") for host in hosts]
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate_limit_parses(cls, value: str) -> str:
+        if value:
+            from limits import parse
+
+            try:
+                parse(value)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a rate like '600/minute' or '10/second'") from None
+        return value
+
+    @property
+    def audit_path(self) -> Path:
+        """Where the audit file sink writes."""
+        return self.audit_file or self.data_dir / "audit.jsonl"
+
+    def audited(self, pack: str) -> bool:
+        """Whether requests to `pack` are audited (health always; others by `audit_packs`)."""
+        return pack == "health" or "all" in self.audit_packs or pack in self.audit_packs
 
     @property
     def backend_url(self) -> str:

@@ -7,9 +7,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from prometheus_client import CollectorRegistry
 from prometheus_fastapi_instrumentator import Instrumentator
 
+from ..audit import AuditTrail
 from ..context import PackContext
 from ..keys import KeyRing
 from ..ml.jobs_routes import attach_jobs, running_jobs
@@ -19,9 +21,13 @@ from ..ml.runtime import LLMRuntime
 from ..packs import PackRegistry
 from ..settings import CoreSettings, load_core_settings
 from ..store import Store, open_store
+from .auditing import AuditMiddleware
 from .core_routes import core_router, probe_router
 from .deps import pack_scope
 from .errors import install_error_handlers
+from .hygiene import BodyLimit, SecurityHeaders, TimeLimit
+from .key_routes import key_router
+from .quotas import Quotas
 
 log = logging.getLogger("codexcontinue.api")
 
@@ -63,6 +69,8 @@ def create_app(
         read_timeout=settings.ollama_read_timeout,
     )
     app.state.metrics_registry = CollectorRegistry()
+    app.state.quotas = Quotas(settings)
+    app.state.audit = AuditTrail(settings, store)
     app.state.llm_runtime = LLMRuntime(
         app.state.llm,
         store,
@@ -70,6 +78,7 @@ def create_app(
         MLMetrics(app.state.metrics_registry),
         cache_ttl=settings.llm_cache_ttl,
         schema_retries=settings.llm_schema_retries,
+        budget=app.state.quotas,
     )
     attach_jobs(app)
     install_error_handlers(app)
@@ -77,10 +86,27 @@ def create_app(
         registry=app.state.metrics_registry,
         excluded_handlers=["/metrics", "/healthz", "/readyz"],
     ).instrument(app)
+    _add_middleware(app, settings)
     app.include_router(probe_router)
     app.include_router(core_router, prefix="/api/v1")
+    app.include_router(key_router, prefix="/api/v1")
     _mount_pack_routers(app, registry)
     return app
+
+
+def _add_middleware(app: FastAPI, settings: CoreSettings) -> None:
+    """Request hygiene and the audit trail; the last added runs first."""
+    app.add_middleware(AuditMiddleware, trail=app.state.audit, settings=settings)
+    app.add_middleware(TimeLimit, seconds=settings.request_timeout_s)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH", "PUT", "DELETE"],
+            allow_headers=["Authorization", "X-API-Key", "Content-Type", "Last-Event-ID"],
+        )
+    app.add_middleware(SecurityHeaders)
 
 
 def _mount_pack_routers(app: FastAPI, registry: PackRegistry) -> None:

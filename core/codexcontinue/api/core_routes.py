@@ -10,7 +10,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from ..packs import PackRegistry, PackState
 from ..specs import HealthReport
-from .deps import ApiKeyDep, current_key, require_scope
+from .deps import current_key, require_scope
 
 PROBE_TIMEOUT_S = 3.0
 
@@ -76,12 +76,6 @@ async def packs(request: Request) -> list[dict[str, Any]]:
     """The pack status table: name, version, state, error, routes, pages, models."""
     registry: PackRegistry = request.app.state.registry
     return [status.as_dict() for status in registry.status_table()]
-
-
-@core_router.get("/keys/me")
-async def whoami(key: ApiKeyDep) -> dict[str, Any]:
-    """The calling key's public part: prefix, name, scopes."""
-    return {"prefix": key.prefix, "name": key.name, "scopes": key.scopes}
 
 
 @probe_router.get("/metrics", dependencies=[Depends(require_scope("metrics:read"))])

@@ -8,6 +8,8 @@ from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from ..keys import ApiKey, KeyRing
+from .errors import pack_of
+from .quotas import CALLER
 from ..ml.runtime import LLMRuntime
 from ..specs import PackSettings
 from ..store import Store
@@ -50,9 +52,11 @@ async def current_key(
     key = await keyring.verify(token)
     if key is None:
         raise HTTPException(
-            401, "Invalid or revoked API key.", headers={"WWW-Authenticate": "Bearer"}
+            401, "Invalid, expired or revoked API key.", headers={"WWW-Authenticate": "Bearer"}
         )
     request.state.api_key = key
+    CALLER.set(key.prefix)
+    await request.app.state.quotas.hit_request(key.prefix, pack_of(request.url.path) or "core")
     return key
 
 

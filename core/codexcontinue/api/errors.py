@@ -12,6 +12,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..ml.errors import LLMError, LLMTimeout, LLMUnavailable, ModelNotFound
 from ..store import StoreUnavailable
+from .quotas import QuotaExceeded
 
 log = logging.getLogger("codexcontinue.api")
 
@@ -37,6 +38,10 @@ async def _validation_error(request: Request, error: RequestValidationError) -> 
         problems.append({"field": where, "message": problem.get("msg", "invalid")})
     summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
     return JSONResponse({"detail": f"Invalid request: {summary}", "errors": problems}, status_code=422)
+
+
+async def _quota_exceeded(request: Request, error: QuotaExceeded) -> JSONResponse:
+    return JSONResponse({"detail": str(error)}, status_code=429, headers={"Retry-After": str(error.retry_after)})
 
 
 async def _store_unavailable(request: Request, error: StoreUnavailable) -> JSONResponse:
@@ -80,5 +85,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StoreUnavailable, _store_unavailable)
+    app.add_exception_handler(QuotaExceeded, _quota_exceeded)
     app.add_exception_handler(LLMError, _llm_error)
     app.add_exception_handler(Exception, _unexpected_error)

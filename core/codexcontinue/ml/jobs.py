@@ -24,6 +24,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
+from ..api.quotas import CALLER
 from ..packs import PackRegistry
 from ..settings import CoreSettings
 from ..specs import PackSettings, TaskSpec
@@ -367,6 +368,7 @@ async def run_job(queue: JobQueue, services: JobServices, job_id: str, try_numbe
         _record=record,
     )
     deadline = asyncio.timeout(task.spec.timeout_s)
+    CALLER.set(record.owner)  # the job's LLM tokens are charged to the key that submitted it
     try:
         async with deadline:
             result = await task.spec.function(context, **arguments)

@@ -17,7 +17,7 @@ import time
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import aclosing
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel, ValidationError
@@ -32,6 +32,16 @@ from .models import normalize_name
 from .ollama_backend import OllamaBackend
 
 __all__ = ["LLMResult", "LLMRuntime", "StructuredOutputError"]
+
+
+class TokenBudget(Protocol):
+    """Who pays for upstream tokens: checked before each call, charged after it (see api.quotas)."""
+
+    async def check_tokens(self) -> None:
+        """Raise when the caller has no tokens left."""
+
+    async def spend_tokens(self, count: int) -> None:
+        """Charge `count` tokens to the caller."""
 
 
 @dataclass(frozen=True)
@@ -87,6 +97,7 @@ class LLMRuntime:
         metrics: where to record tokens, timings and cache outcomes (a private registry when left out).
         cache_ttl: seconds a cached reply is reused; 0 turns the cache off.
         schema_retries: how many times an invalid structured reply is sent back to the model.
+        budget: the token quota checked before and charged after every upstream call (cache hits are free).
     """
 
     digest_ttl: float = 5.0
@@ -100,8 +111,10 @@ class LLMRuntime:
         metrics: MLMetrics | None = None,
         cache_ttl: float = 3600,
         schema_retries: int = 2,
+        budget: TokenBudget | None = None,
     ) -> None:
         self.backend = backend
+        self.budget = budget
         self.registry = registry
         self.metrics = metrics or MLMetrics(CollectorRegistry())
         self.cache = ResponseCache(store, cache_ttl)
@@ -171,11 +184,15 @@ class LLMRuntime:
         gather = self._replies_are_post_processed()
         pieces: list[str] = []
         try:
+            if self.budget is not None:
+                await self.budget.check_tokens()
             chunks = await self.backend.chat(call.model, call.messages, options=call.options or None, stream=True)
             async with aclosing(chunks):
                 async for chunk in chunks:
                     if chunk.done:
                         self.metrics.observe_reply(call.model, call.pack, chunk)
+                        if self.budget is not None:
+                            await self.budget.spend_tokens((chunk.prompt_eval_count or 0) + (chunk.eval_count or 0))
                     piece = chunk.message.content or ""
                     if piece:
                         pieces.append(piece)
@@ -247,8 +264,12 @@ class LLMRuntime:
         prompt_tokens = completion_tokens = attempt = 0
         while True:
             attempt += 1
+            if self.budget is not None:
+                await self.budget.check_tokens()
             response = await self.backend.chat(call.model, messages, format=json_schema, options=call.options or None)
             self.metrics.observe_reply(call.model, call.pack, response)
+            if self.budget is not None:
+                await self.budget.spend_tokens((response.prompt_eval_count or 0) + (response.eval_count or 0))
             text = response.message.content or ""
             prompt_tokens += response.prompt_eval_count or 0
             completion_tokens += response.eval_count or 0

@@ -25,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from ..api.quotas import Quotas
 from ..context import PackContext
 from ..packs import PackError, PackRegistry
 from ..settings import CoreSettings
@@ -160,6 +161,7 @@ async def _run(settings: CoreSettings, registry: PackRegistry, host: str, port: 
         MLMetrics(CollectorRegistry()),
         cache_ttl=settings.llm_cache_ttl,
         schema_retries=settings.llm_schema_retries,
+        budget=Quotas(settings),
     )
     catalog = TaskCatalog.from_registry(registry)
     queue = ArqJobQueue(store, catalog)

@@ -7,10 +7,10 @@ from collections.abc import Awaitable
 from datetime import date
 from typing import Annotated, TypeVar
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
-from codexcontinue import READ_SCOPE, LLMDep, StoreDep, pack_settings
+from codexcontinue import READ_SCOPE, LLMDep, StoreDep, pack_settings, record_resources
 from codexcontinue.ml.runtime import LLMRuntime
 
 from . import INFO
@@ -251,9 +251,11 @@ async def matters_list(
 
 
 @router.post("/matters", status_code=201)
-async def matter_create(fields: MatterFields, store: StoreDep) -> Matter:
+async def matter_create(fields: MatterFields, store: StoreDep, request: Request) -> Matter:
     """Open a new matter."""
-    return await MatterStore(store).create(fields)
+    matter = await MatterStore(store).create(fields)
+    record_resources(request, matter.id)
+    return matter
 
 
 @router.get("/matters/{matter_id}")
