@@ -389,7 +389,7 @@ class OllamaTestServer:
                 log_level="warning",
                 access_log=False,
                 lifespan="off",
-                loop="auto",  # uvloop where installed: asyncio's loop left ~40 ms Nagle stalls per request
+                loop="auto",  # uvloop where installed: with asyncio's loop a kept-alive request took ~44 ms here, with uvloop ~0.5 ms
                 timeout_graceful_shutdown=2,
             )
             server = uvicorn.Server(config)
