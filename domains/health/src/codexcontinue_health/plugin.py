@@ -1,22 +1,43 @@
 """The health pack's hook implementations."""
 
-from pathlib import Path
-from typing import Callable
+from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
+from codexcontinue import (
+    HealthReport,
+    LLMCall,
+    ModelSpec,
+    PackContext,
+    PackInfo,
+    PageSpec,
+    hookimpl,
+)
+from codexcontinue.settings import load_pack_settings
 from fastapi import APIRouter
 
-from codexcontinue import ModelSpec, PackInfo, PageSpec, hookimpl
-
 from . import INFO
+from .deidentify import redact
+from .phi_log_filter import PhiLogFilter, install, uninstall
 from .routes import router
+from .settings import HealthSettings
 
 PAGES = Path(__file__).parent / "pages"
+LOG_FILTER = PhiLogFilter()
+HIPAA = {"mode": True}  # set from the settings at startup; on until then
 
 
 @hookimpl
 def pack_info() -> PackInfo:
     """The health pack's identity."""
     return INFO
+
+
+@hookimpl
+def pack_settings() -> type[HealthSettings]:
+    """HIPAA mode, request limits, the pseudonym key and the clinician's base model."""
+    return HealthSettings
 
 
 @hookimpl
@@ -29,18 +50,54 @@ def api_router() -> APIRouter:
 def register_pages(register: Callable[[PageSpec], None]) -> None:
     """The health pack's Streamlit pages."""
     register(PageSpec(path=PAGES / "overview.py", title="Overview", slug="overview"))
+    register(PageSpec(path=PAGES / "deidentify.py", title="De-identify", slug="deidentify", icon=":material/visibility_off:"))
+    register(PageSpec(path=PAGES / "soap.py", title="Note to SOAP", slug="soap", icon=":material/notes:"))
+    register(PageSpec(path=PAGES / "icd10.py", title="ICD-10 search", slug="icd10", icon=":material/search:"))
 
 
 @hookimpl
 def register_models(register: Callable[[ModelSpec], None]) -> None:
-    """The health pack's LLM, created in Ollama by `codexcontinue models ensure`."""
+    """'health-clinician': structures de-identified notes into SOAP sections."""
+    settings = load_pack_settings(INFO.name, HealthSettings)
     register(
         ModelSpec(
             name="health-clinician",
-            base="llama3.2:3b",
+            base=settings.clinician_base_model,
             system=(
-                "You structure de-identified clinical notes. Keep negations such as 'no chest pain' and never add findings that are not in the note."
+                "You structure de-identified clinical notes. Keep negations such as 'no chest pain' and never "
+                "add findings that are not in the note."
             ),
             options={"temperature": 0, "seed": 42, "num_ctx": 8192},
         )
     )
+
+
+@hookimpl
+def startup(context: PackContext) -> None:
+    """In HIPAA mode, put the PHI filter on every log handler of the process."""
+    settings = context.settings
+    HIPAA["mode"] = settings.hipaa_mode if isinstance(settings, HealthSettings) else True
+    if HIPAA["mode"]:
+        install(LOG_FILTER)
+
+
+@hookimpl
+def shutdown(context: PackContext) -> None:
+    """Take the PHI log filter off again."""
+    uninstall(LOG_FILTER)
+
+
+@hookimpl
+def pack_health(context: PackContext) -> HealthReport:
+    """Ready when the PHI detector answers (it needs no model and no network)."""
+    redact("health check")
+    return HealthReport(ok=True, detail="HIPAA mode on" if HIPAA["mode"] else "HIPAA mode OFF")
+
+
+@hookimpl
+def before_llm_call(call: LLMCall) -> LLMCall | None:
+    """The health pack's own calls, in HIPAA mode: never cached, and redacted once more."""
+    if call.pack != INFO.name or not HIPAA["mode"]:
+        return None
+    messages = [{**m, "content": redact(m["content"])} if isinstance(m.get("content"), str) else m for m in call.messages]
+    return call.model_copy(update={"cacheable": False, "messages": messages})
