@@ -268,3 +268,11 @@ def test_the_audit_stream_in_redis_and_the_cli(settings, redis_url, tmp_path):
         env=env, capture_output=True, text=True, check=True, cwd=tmp_path,
     )  # fmt: skip
     assert len(exported.read_text().splitlines()) == 3
+
+
+def test_refusals_by_the_limits_are_audited_too(settings):
+    client, headers = client_and_key(settings.model_copy(update={"max_body_bytes": 100}))
+    with client:
+        client.post("/api/v1/health/deidentify", json={"text": "x" * 500}, headers=headers)
+    [record] = audit_lines(settings)
+    assert (record["route"], record["outcome"]) == ("/api/v1/health/deidentify", 413)

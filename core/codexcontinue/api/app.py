@@ -9,7 +9,6 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from prometheus_client import CollectorRegistry
-from prometheus_fastapi_instrumentator import Instrumentator
 
 from ..audit import AuditTrail
 from ..context import PackContext
@@ -25,6 +24,7 @@ from .auditing import AuditMiddleware
 from .core_routes import core_router, probe_router
 from .deps import pack_scope
 from .errors import install_error_handlers
+from .http_metrics import HttpMetrics
 from .hygiene import BodyLimit, SecurityHeaders, TimeLimit
 from .key_routes import key_router
 from .quotas import Quotas
@@ -82,10 +82,6 @@ def create_app(
     )
     attach_jobs(app)
     install_error_handlers(app)
-    Instrumentator(
-        registry=app.state.metrics_registry,
-        excluded_handlers=["/metrics", "/healthz", "/readyz"],
-    ).instrument(app)
     _add_middleware(app, settings)
     app.include_router(probe_router)
     app.include_router(core_router, prefix="/api/v1")
@@ -95,10 +91,12 @@ def create_app(
 
 
 def _add_middleware(app: FastAPI, settings: CoreSettings) -> None:
-    """Request hygiene and the audit trail; the last added runs first."""
-    app.add_middleware(AuditMiddleware, trail=app.state.audit, settings=settings)
-    app.add_middleware(TimeLimit, seconds=settings.request_timeout_s)
+    """Request hygiene, metrics and the audit trail; the last added runs first, so the audit and
+    the metrics also see the answers the limits give (413, 504)."""
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(TimeLimit, seconds=settings.request_timeout_s)
+    app.add_middleware(AuditMiddleware, trail=app.state.audit, settings=settings)
+    app.add_middleware(HttpMetrics, registry=app.state.metrics_registry)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

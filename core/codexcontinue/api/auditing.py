@@ -8,7 +8,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..audit import AuditRecord, AuditTrail
 from ..settings import CoreSettings
-from .errors import pack_of
+from .request_info import pack_of, route_template
 
 MUTATIONS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -47,21 +47,15 @@ class AuditMiddleware:
     def _record(self, scope: Scope, status: int, started: float) -> AuditRecord:
         state = scope.get("state", {})
         key = state.get("api_key")
-        path_params = scope.get("path_params", {})
         return AuditRecord(
             time=time.time(),
             actor=key.prefix if key else "anonymous",
             actor_name=key.name if key else "",
             action=scope["method"],
             pack=pack_of(scope["path"]) or "core",
-            route=_template(scope["path"], path_params),
-            resources=[*(str(v) for v in path_params.values()), *state.get("audit_resources", [])],
+            route=route_template(scope) if "route" in scope else scope["path"],  # refused before routing
+            resources=[*(str(v) for v in scope.get("path_params", {}).values()), *state.get("audit_resources", [])],
             outcome=status,
             duration_ms=round((time.perf_counter() - started) * 1000, 2),
         )
 
-
-def _template(path: str, path_params: dict[str, object]) -> str:
-    """The path with each path parameter's value put back as `{name}`."""
-    values = {str(value): name for name, value in path_params.items()}
-    return "/".join(f"{{{values[part]}}}" if part in values else part for part in path.split("/"))

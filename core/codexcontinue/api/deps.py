@@ -8,7 +8,7 @@ from fastapi import Depends, HTTPException, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from ..keys import ApiKey, KeyRing
-from .errors import pack_of
+from .request_info import pack_of
 from .quotas import CALLER
 from ..ml.runtime import LLMRuntime
 from ..specs import PackSettings

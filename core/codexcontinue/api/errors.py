@@ -12,19 +12,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..ml.errors import LLMError, LLMTimeout, LLMUnavailable, ModelNotFound
 from ..store import StoreUnavailable
+from .request_info import pack_of
 from .quotas import QuotaExceeded
 
 log = logging.getLogger("codexcontinue.api")
-
-
-def pack_of(path: str) -> str | None:
-    """The pack a request path belongs to (`/api/v1/<pack>/...`), or None for the core's routes."""
-    from ..packs import RESERVED_NAMES
-
-    parts = path.strip("/").split("/")
-    if len(parts) >= 3 and parts[:2] == ["api", "v1"] and parts[2] not in RESERVED_NAMES:
-        return parts[2]
-    return None
 
 
 async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:

@@ -92,25 +92,34 @@ class TimeLimit:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        started = asyncio.Event()
+        started = timed_out = False
+        task = asyncio.current_task()
+        assert task is not None
+
+        def expire() -> None:
+            nonlocal timed_out
+            if not started:
+                timed_out = True
+                task.cancel()
 
         async def tracking_send(outgoing: Message) -> None:
-            if outgoing["type"] == "http.response.start":
-                started.set()
+            nonlocal started
+            started = started or outgoing["type"] == "http.response.start"
             await send(outgoing)
 
-        handler = asyncio.ensure_future(self.app(scope, receive, tracking_send))
-        waiter = asyncio.ensure_future(started.wait())
-        done, _ = await asyncio.wait({handler, waiter}, timeout=self.seconds, return_when=asyncio.FIRST_COMPLETED)
-        waiter.cancel()
-        if not done:
-            handler.cancel()
-            await asyncio.gather(handler, return_exceptions=True)
-            return await _send_json(
+        timer = asyncio.get_running_loop().call_later(self.seconds, expire)
+        try:
+            await self.app(scope, receive, tracking_send)
+        except asyncio.CancelledError:
+            if not timed_out:
+                raise
+            task.uncancel()
+            await _send_json(
                 send, 504, f"The request took longer than {self.seconds:g} s (CODEXCONTINUE_REQUEST_TIMEOUT_S); "
                 "for long work submit a job (POST /api/v1/jobs)."
             )  # fmt: skip
-        await handler
+        finally:
+            timer.cancel()
 
 
 class SecurityHeaders:

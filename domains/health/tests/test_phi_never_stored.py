@@ -1,16 +1,18 @@
 """Notes full of PHI through every health route, with the LLM on and Redis as the store: no PHI is
 left in any log line (root and uvicorn's), any Redis key or value, any cache entry, or anything sent
-to the LLM; every call is audited."""
+to the LLM, or the core's audit trail (its file and its Redis stream); every call is audited."""
 
 import asyncio
 import io
 import json
 import logging
+import time
 
 import httpx
 import pytest
 import redis
 from codexcontinue.api.app import create_app
+from codexcontinue.audit import STREAM
 from codexcontinue.keys import KeyRing
 from codexcontinue.store import RedisStore
 from codexcontinue.testing.plugin import LiveBackend
@@ -107,6 +109,10 @@ def test_no_phi_survives_anywhere(codexcontinue_settings, redis_url, ollama_serv
                 raise ValueError(f"could not parse {NOTE[:60]}")
             except ValueError:
                 logging.getLogger("clinic.integration").exception("parse failed for Maria Lopez")
+            # The core writes a call's record once the answer is sent: wait for the last one.
+            deadline = time.monotonic() + 10
+            while redis.Redis.from_url(redis_url).xlen(STREAM) < len(ROUTES) and time.monotonic() < deadline:
+                time.sleep(0.05)
             audit = client.get("/api/v1/health/audit").json()
         statuses = {(r.request.method, r.request.url.path, i): r.status_code for i, r in enumerate(responses)}
 
@@ -118,6 +124,8 @@ def test_no_phi_survives_anywhere(codexcontinue_settings, redis_url, ollama_serv
     assert "GET /api/v1/health/icd10/search" in logs  # uvicorn's access log was captured too
     written = capfd.readouterr()
     stored = everything_in_redis(redis_url)
+    audit_file = settings.audit_path.read_text()
+    audit_stream = redis.Redis.from_url(redis_url).xrange(STREAM)
     cache_keys = redis.Redis.from_url(redis_url).keys("llm:cache:*")
     sent_to_llm = json.dumps([r.body for r in ollama_server.requests])
     answers = "\n".join(r.text for r in responses)
@@ -125,13 +133,19 @@ def test_no_phi_survives_anywhere(codexcontinue_settings, redis_url, ollama_serv
         assert phi not in logs, f"{phi!r} in the captured log"
         assert phi not in written.out + written.err, f"{phi!r} written to stdout/stderr"
         assert phi not in stored, f"{phi!r} in Redis"
+        assert phi not in audit_file, f"{phi!r} in the audit file"
         assert phi not in sent_to_llm, f"{phi!r} sent to the LLM"
         assert phi not in answers, f"{phi!r} echoed in a response"
     assert cache_keys == []  # health calls are never cached in HIPAA mode
 
-    audited = [(r["method"], r["route"], r["status"]) for r in audit]
+    assert "codexcontinue:audit" in stored  # the audit stream was searched with the rest of Redis
+
+    audited = [(r["action"], r["route"], r["outcome"]) for r in audit]
     for method, path, _ in ROUTES:
         template = "/api/v1/health/icd10/codes/{code}" if "/codes/" in path else path
         assert any(m == method and route == template for m, route, _ in audited), (method, template)
     assert len(audit) == len(ROUTES)  # the audit read itself is recorded once it has answered
-    assert all(r["key_name"] == "ward-7" and r["key_prefix"] for r in audit)
+    assert all(r["pack"] == "health" and r["actor_name"] == "ward-7" and r["actor"] != "anonymous" for r in audit)
+    assert sorted(r["outcome"] for r in audit) == sorted(r.status_code for r in responses)
+    # Every call has its record, in the file and in the stream: the routes and the audit read.
+    assert len(audit_file.splitlines()) == len(audit_stream) == len(ROUTES) + 1

@@ -1,10 +1,12 @@
 """The health routes over HTTP: de-identify (JSON and upload), SOAP, FHIR, ICD-10, limits, and the audit trail."""
 
 import asyncio
+import dataclasses
+import json
 
 import pytest
 from codexcontinue.api.app import create_app
-from codexcontinue_health.audit import AuditLog
+from codexcontinue.audit import AuditRecord
 from fastapi.testclient import TestClient
 
 NOTE = "Pt Maria Lopez (MRN 4471123) seen 3/4/2021 by Dr. Okafor. Call 217-555-0198."
@@ -19,8 +21,9 @@ def writer(make_api_key):
     return make_api_key("health:write", name="clinic-laptop")
 
 
-def audit(app):
-    return asyncio.run(AuditLog(app.state.store).day())
+def audit(client):
+    """The records of the platform's audit trail (the core writes one per health call), oldest first."""
+    return client.portal.call(client.app.state.audit.tail, 1000)
 
 
 def test_deidentify_returns_text_and_spans_without_echoing_the_input(api_client, writer):
@@ -83,6 +86,8 @@ def test_bodies_and_notes_over_the_limits_answer_413(codexcontinue_settings, mon
         assert big.status_code == 413 and "MAX_BODY_BYTES" in big.json()["detail"]
         long = client.post("/api/v1/health/deidentify", json={"text": "y" * 500}, headers=headers)
         assert long.status_code == 413 and "MAX_TEXT_CHARS" in long.json()["detail"]
+    audited = [json.loads(line) for line in codexcontinue_settings.audit_path.read_text().splitlines()]
+    assert [(r["route"], r["outcome"]) for r in audited] == [("/api/v1/health/deidentify", 413)] * 2
 
 
 def test_a_headed_note_becomes_soap_with_negations_kept(api_client, writer):
@@ -139,23 +144,35 @@ def test_icd10_lookup_search_and_validation(api_client, make_api_key):
     assert [(c["valid"], c["billable"]) for c in checks] == [(True, True), (True, False), (False, False)]
 
 
-def test_every_call_is_audited_with_ids_and_never_text(api_client, codexcontinue_app, writer, make_api_key):
+def test_every_call_is_audited_with_ids_and_never_text(api_client, codexcontinue_settings, writer, make_api_key):
     api_client.post("/api/v1/health/deidentify", json={"text": NOTE}, headers=writer)
     api_client.get("/api/v1/health/icd10/codes/E11.9", headers=writer)
+    api_client.get("/api/v1/health/icd10/codes/e119", headers=writer)
     api_client.post("/api/v1/health/deidentify", json={"text": NOTE}, headers=make_api_key("legal:write"))
     api_client.post("/api/v1/health/deidentify", json={"text": NOTE})
-    records = audit(codexcontinue_app)
-    assert [(r.route, r.status, r.outcome, r.key_name) for r in records] == [
-        ("/api/v1/health/deidentify", 200, "ok", "clinic-laptop"),
-        ("/api/v1/health/icd10/codes/{code}", 200, "ok", "clinic-laptop"),
-        ("/api/v1/health/deidentify", 403, "denied", "test"),
-        ("/api/v1/health/deidentify", 401, "denied", None),
+    records = audit(api_client)
+    assert [(r.pack, r.action, r.route, r.outcome, r.actor_name) for r in records] == [
+        ("health", "POST", "/api/v1/health/deidentify", 200, "clinic-laptop"),
+        ("health", "GET", "/api/v1/health/icd10/codes/{code}", 200, "clinic-laptop"),
+        ("health", "GET", "/api/v1/health/icd10/codes/{code}", 200, "clinic-laptop"),
+        ("health", "POST", "/api/v1/health/deidentify", 403, "test"),
+        ("health", "POST", "/api/v1/health/deidentify", 401, ""),
     ]
-    assert records[0].resource_ids[0].startswith("doc-") and records[1].resource_ids == ["E11.9"]
-    assert "Maria" not in str([r.model_dump() for r in records])
+    assert records[0].resources[0].startswith("doc-") and records[0].actor != "anonymous"
+    assert records[1].resources == ["E11.9"] and records[2].resources == ["e119", "E11.9"]
+    assert records[4].actor == "anonymous"
+    assert "Maria" not in str(records) and "Maria" not in codexcontinue_settings.audit_path.read_text()
 
 
-def test_only_an_admin_reads_the_audit_trail(api_client, make_api_key):
+def test_only_an_admin_reads_the_health_records_of_a_day(api_client, make_api_key):
+    admin = make_api_key("admin")
     assert api_client.get("/api/v1/health/audit", headers=make_api_key("health:write")).status_code == 403
-    records = api_client.get("/api/v1/health/audit", headers=make_api_key("admin")).json()
-    assert records[0]["route"] == "/api/v1/health/audit" and records[0]["outcome"] == "denied"
+    api_client.post("/api/v1/keys", json={"name": "ci", "scopes": ["legal:read"]}, headers=admin)  # a core record
+    records = api_client.get("/api/v1/health/audit", headers=admin).json()
+    assert [(r["pack"], r["action"], r["route"], r["outcome"]) for r in records] == [
+        ("health", "GET", "/api/v1/health/audit", 403)
+    ]
+    assert set(records[0]) == {f.name for f in dataclasses.fields(AuditRecord)}
+    assert api_client.get("/api/v1/health/audit", params={"day": "2000-01-01"}, headers=admin).json() == []
+    wrong = api_client.get("/api/v1/health/audit", params={"day": "2024-02-30"}, headers=admin)
+    assert wrong.status_code == 422 and "YYYY-MM-DD" in wrong.json()["detail"]

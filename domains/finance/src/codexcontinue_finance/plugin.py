@@ -1,14 +1,16 @@
 """The finance pack's hook implementations."""
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from fastapi import APIRouter
 
 from codexcontinue import ModelSpec, PackInfo, PageSpec, hookimpl
 
 from . import INFO
+from .analyst_model import analyst_model_spec
 from .routes import router
+from .settings import FinanceSettings
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -17,6 +19,12 @@ PAGES = Path(__file__).parent / "pages"
 def pack_info() -> PackInfo:
     """The finance pack's identity."""
     return INFO
+
+
+@hookimpl
+def pack_settings() -> type[FinanceSettings]:
+    """Upload limit, default currency and anomaly thresholds, from CODEXCONTINUE_FINANCE__*."""
+    return FinanceSettings
 
 
 @hookimpl
@@ -29,18 +37,41 @@ def api_router() -> APIRouter:
 def register_pages(register: Callable[[PageSpec], None]) -> None:
     """The finance pack's Streamlit pages."""
     register(PageSpec(path=PAGES / "overview.py", title="Overview", slug="overview"))
+    register(
+        PageSpec(
+            path=PAGES / "transactions.py",
+            title="Transactions",
+            slug="transactions",
+            icon=":material/receipt_long:",
+        )
+    )
+    register(
+        PageSpec(
+            path=PAGES / "portfolio.py",
+            title="Portfolio",
+            slug="portfolio",
+            icon=":material/pie_chart:",
+        )
+    )
+    register(
+        PageSpec(
+            path=PAGES / "market.py",
+            title="Market analysis",
+            slug="market",
+            icon=":material/show_chart:",
+        )
+    )
+    register(
+        PageSpec(
+            path=PAGES / "statements.py",
+            title="Statement ratios",
+            slug="statements",
+            icon=":material/table_chart:",
+        )
+    )
 
 
 @hookimpl
 def register_models(register: Callable[[ModelSpec], None]) -> None:
     """The finance pack's LLM, created in Ollama by `codexcontinue models ensure`."""
-    register(
-        ModelSpec(
-            name="finance-analyst",
-            base="llama3.2:3b",
-            system=(
-                "You explain portfolio and account figures in plain language. Quote only the numbers you are given; never invent one."
-            ),
-            options={"temperature": 0, "seed": 42, "num_ctx": 8192},
-        )
-    )
+    register(analyst_model_spec())

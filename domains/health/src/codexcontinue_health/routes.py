@@ -1,11 +1,18 @@
-"""HTTP routes of the health pack (mounted under /api/v1/health/); every one audited in HIPAA mode."""
+"""HTTP routes of the health pack (mounted under /api/v1/health/).
+
+The core audits every call (whatever the outcome, HIPAA mode or not); handlers name the resources
+they touched with `record_resources` (document ids, ICD-10 codes), never text.
+"""
 
 from __future__ import annotations
 
 import secrets
+from contextlib import aclosing
+from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 
-from codexcontinue import ApiKeyDep, LLMDep, StoreDep, pack_settings
+from codexcontinue import ApiKeyDep, LLMDep, pack_settings, record_resources
+from codexcontinue.audit import AuditRecord
 from fastapi import (
     APIRouter,
     Depends,
@@ -20,18 +27,19 @@ from fastapi import (
 from pydantic import BaseModel, ConfigDict, Field
 
 from . import INFO, icd10
-from .audit import AuditLog, AuditRecord
 from .deidentify import Deidentified, Mode, ReplacedSpan, deidentify
 from .fhir_export import to_fhir_bundle
-from .health_route import HealthRoute, touched
+from .health_route import PACK, HealthRoute
 from .note_structuring import StructuredNote, structure_note
 from .phi_categories import SAFE_HARBOR, PhiCategory
 from .settings import HealthSettings
 from .uploads import UploadRefused, note_text
 
 router = APIRouter(route_class=HealthRoute)
-SettingsDep = Annotated[HealthSettings, Depends(pack_settings("health"))]
+SettingsDep = Annotated[HealthSettings, Depends(pack_settings(PACK))]
 PROCESS_KEY = secrets.token_bytes(32)
+DAY_S = 86400
+LATE_S = 60  # records are appended in finishing order; one a little older may follow a newer one
 
 
 class Strict(BaseModel):
@@ -129,7 +137,7 @@ async def note_to_soap(body: NoteRequest, request: Request, settings: SettingsDe
     note = await structure_note(
         body.text, llm, key=_key(settings), use_llm=body.use_llm, cache=not settings.hipaa_mode
     )
-    touched(request, note.document_id)
+    record_resources(request, note.document_id)
     return note
 
 
@@ -140,7 +148,7 @@ async def note_to_fhir(body: NoteRequest, request: Request, settings: SettingsDe
     note = await structure_note(
         body.text, llm, key=_key(settings), use_llm=body.use_llm, cache=not settings.hipaa_mode
     )
-    touched(request, note.document_id)
+    record_resources(request, note.document_id)
     return to_fhir_bundle(note)
 
 
@@ -148,7 +156,8 @@ async def note_to_fhir(body: NoteRequest, request: Request, settings: SettingsDe
 async def icd10_code(code: Annotated[str, Path(max_length=16)], request: Request) -> icd10.Icd10Code:
     """One ICD-10-CM code with its description, parent, ancestors and children."""
     found = icd10.lookup(code)
-    touched(request, icd10.normalize(code))
+    if (normal := icd10.normalize(code)) != code:
+        record_resources(request, normal)  # the path parameter is recorded as sent
     if found is None:
         raise HTTPException(404, icd10.check(code).message)
     return found
@@ -162,7 +171,7 @@ async def icd10_search(
 ) -> list[icd10.Icd10Match]:
     """Fuzzy search of ICD-10-CM descriptions (typos tolerated), best first."""
     matches = icd10.search(q, limit)
-    touched(request, *(m.code for m in matches))
+    record_resources(request, *(m.code for m in matches))
     return matches
 
 
@@ -176,20 +185,33 @@ async def icd10_validate(
     if not wanted:
         raise HTTPException(422, "Give at least one code: ?codes=E11.9,I10")
     checks = [icd10.check(code) for code in wanted]
-    touched(request, *(c.code for c in checks))
+    record_resources(request, *(c.code for c in checks))
     return checks
 
 
 @router.get("/audit")
 async def audit_trail(
     key: ApiKeyDep,
-    store: StoreDep,
+    request: Request,
     day: Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="UTC day, YYYY-MM-DD; today if left out.")] = None,
 ) -> list[AuditRecord]:
-    """The audit records of one day (an admin key only)."""
+    """The health pack's records in the platform's audit trail for one UTC day (an admin key only)."""
     if not key.allows("admin"):
         raise HTTPException(403, "Reading the audit trail needs an API key with the 'admin' scope.")
-    return await AuditLog(store).day(day)
+    try:
+        midnight = datetime.combine(date.fromisoformat(day) if day else datetime.now(UTC).date(), time.min, UTC)
+    except ValueError:
+        raise HTTPException(422, f"{day} is not a day of the calendar; give YYYY-MM-DD.") from None
+    since = midnight.timestamp()
+    end = since + DAY_S
+    records = []
+    async with aclosing(request.app.state.audit.export(since=since)) as trail:
+        async for entry in trail:
+            if entry.time >= end + LATE_S:
+                break  # oldest first: nothing of that day is left
+            if entry.pack == PACK and since <= entry.time < end:
+                records.append(entry)
+    return records
 
 
 def _deidentified(
@@ -197,7 +219,7 @@ def _deidentified(
 ) -> DeidentifyResponse:
     _check_length(text, settings)
     result: Deidentified = deidentify(text, mode, key=_key(settings))
-    touched(request, result.document_id)
+    record_resources(request, result.document_id)
     echo = include_original or not settings.hipaa_mode
     spans = [SpanOut(**s.model_dump(), original=text[s.start : s.end] if echo else None) for s in result.spans]
     return DeidentifyResponse(document_id=result.document_id, mode=mode, text=result.text, spans=spans, flags=result.flags)

@@ -12,8 +12,9 @@ class HealthSettings(PackSettings):
     hipaa_mode: bool = Field(
         default=True,
         description=(
-            "Audit every health route, never cache an LLM call of this pack, filter PHI out of the logs, "
-            "and never echo the raw input unless the request asks. Turn off only for synthetic data."
+            "Never cache an LLM call of this pack, filter PHI out of the logs, and never echo the raw input "
+            "unless the request asks. Turn off only for synthetic data. (The core audits every health call "
+            "either way.)"
         ),
     )
     max_text_chars: int = Field(default=100_000, gt=0, description="Longest note accepted, in characters.")

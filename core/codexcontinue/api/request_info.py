@@ -1,0 +1,26 @@
+"""What a request is about, read from its ASGI scope: its pack and its route template."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def pack_of(path: str) -> str | None:
+    """The pack a request path belongs to (`/api/v1/<pack>/...`), or None for the core's routes."""
+    from ..packs import RESERVED_NAMES
+
+    parts = path.strip("/").split("/")
+    if len(parts) >= 3 and parts[:2] == ["api", "v1"] and parts[2] not in RESERVED_NAMES:
+        return parts[2]
+    return None
+
+
+def route_template(scope: dict[str, Any]) -> str:
+    """The matched route's template, e.g. `/api/v1/legal/matters/{matter_id}`; 'unmatched' for a 404.
+
+    Rebuilt from the path and its parameters, so it is exact whatever router the route sits in.
+    """
+    if "route" not in scope:
+        return "unmatched"
+    values = {str(value): name for name, value in scope.get("path_params", {}).items()}
+    return "/".join(f"{{{values[part]}}}" if part in values else part for part in scope["path"].split("/"))

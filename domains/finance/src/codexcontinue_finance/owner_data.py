@@ -1,0 +1,71 @@
+"""What one API key uploaded, kept in the core's store under `finance:<key prefix>:...`; other keys never see it."""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any
+
+import polars as pl
+
+from codexcontinue.store import Store
+
+from .errors import InputError
+
+NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+
+
+def checked_name(value: str, what: str) -> str:
+    """`value` when it is a usable name (letters, digits, '.', '_', '-'; at most 64), else `InputError`."""
+    if not NAME.match(value):
+        raise InputError(
+            f"{what} {value!r} must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit."
+        )
+    return value
+
+
+class OwnerData:
+    """The documents (JSON) and tables (Parquet) of one owner, addressed by path parts."""
+
+    def __init__(self, store: Store, owner: str) -> None:
+        self.store = store
+        self.prefix = f"finance:{owner}:"
+
+    def key(self, *parts: str) -> str:
+        """The store key of the item at `parts`."""
+        return self.prefix + ":".join(parts)
+
+    async def get_json(self, *parts: str) -> Any:
+        """The JSON document at `parts`, or None."""
+        return await self.store.get_json(self.key(*parts))
+
+    async def set_json(self, value: Any, *parts: str) -> None:
+        """Keep `value` as JSON at `parts`."""
+        await self.store.set_json(self.key(*parts), value)
+
+    async def get_frame(self, *parts: str) -> pl.DataFrame | None:
+        """The table at `parts`, or None."""
+        raw = await self.store.get(self.key(*parts))
+        return None if raw is None else pl.read_parquet(io.BytesIO(raw))
+
+    async def set_frame(self, frame: pl.DataFrame, *parts: str) -> None:
+        """Keep `frame` (as Parquet) at `parts`."""
+        buffer = io.BytesIO()
+        frame.write_parquet(buffer, compression="zstd")
+        await self.store.set(self.key(*parts), buffer.getvalue())
+
+    async def delete(self, *parts: str) -> bool:
+        """Remove the item at `parts`; True when it existed."""
+        return await self.store.delete(self.key(*parts))
+
+    async def names(self, *parts: str) -> list[str]:
+        """The names of the items directly under `parts` (e.g. every saved portfolio), sorted."""
+        prefix = self.key(*parts) + ":"
+        return sorted({key[len(prefix) :].split(":", 1)[0] for key in await self.store.keys(prefix)})
+
+    async def require_json(self, what: str, *parts: str) -> Any:
+        """The JSON document at `parts`; `InputError` 404 naming `what` when this owner has none."""
+        value = await self.get_json(*parts)
+        if value is None:
+            raise InputError(f"No {what} found for this API key.", status=404)
+        return value

@@ -1,0 +1,123 @@
+"""Portfolio page: trade history and prices uploaded; positions, allocation, gains and returns shown."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from codexcontinue.ui.session import backend
+from codexcontinue_finance.ui_parts import call, show_report
+
+client = backend()
+st.title("Portfolio")
+
+with st.expander("Upload a trade history or prices"):
+    name = st.text_input("Portfolio name", "main", key="fin_pf_name")
+    history = st.file_uploader(
+        "Trade history CSV (Date, Action, Symbol, Quantity, Price, Fees, Amount, Lot, Ratio, Asset Class)",
+        type=["csv"],
+        key="fin_pf_history",
+    )
+    prices = st.file_uploader(
+        "Prices CSV (Date, Symbol, Close; or Date and a column per symbol)",
+        type=["csv"],
+        key="fin_pf_prices",
+    )
+    if st.button("Upload", key="fin_pf_upload"):
+        for part, file in (("activity", history), ("prices", prices)):
+            if file is not None and call(
+                client,
+                "PUT",
+                f"/portfolios/{name}/{part}",
+                files={"file": (file.name, file.getvalue())},
+            ):
+                st.success(f"Saved the {part} of '{name}'.")
+
+portfolios = call(client, "GET", "/portfolios") or []
+if not portfolios:
+    st.info("No portfolio yet: upload a trade history above.")
+    st.stop()
+chosen = st.selectbox("Portfolio", [p["name"] for p in portfolios], key="fin_pf_selected")
+as_of = st.date_input("Valued on", value=None, key="fin_pf_as_of")
+report = call(
+    client,
+    "GET",
+    f"/portfolios/{chosen}",
+    params={"as_of": as_of.isoformat()} if as_of else {},
+)
+if not report:
+    st.stop()
+
+currency = report["currency"]
+returns = report["returns"]
+st.caption(f"Valued on {report['as_of']} in {currency}; returns measured against {returns['flows_from']}.")
+top = st.columns(4)
+top[0].metric("Total value", f"{report['total_value']:,.2f}")
+top[1].metric("Unrealised gain", f"{report['unrealised_gain']:,.2f}")
+top[2].metric("Realised gain", f"{report['realised_gain']:,.2f}")
+top[3].metric("Dividends", f"{report['dividends']:,.2f}")
+rates = st.columns(3)
+for box, label, value in (
+    (rates[0], "Time-weighted return", returns["time_weighted"]),
+    (rates[1], "TWR, annualised", returns["time_weighted_annualised"]),
+    (rates[2], "Money-weighted (XIRR)", returns["money_weighted"]),
+):
+    box.metric(label, "n/a" if value is None else f"{value:.2%}")
+if returns["note"]:
+    st.info(returns["note"])
+
+st.subheader("Positions")
+positions = pd.DataFrame(report["positions"])
+if not positions.empty:
+    st.dataframe(
+        positions[
+            [
+                "symbol",
+                "asset_class",
+                "quantity",
+                "average_cost",
+                "price",
+                "price_date",
+                "market_value",
+                "unrealised_gain",
+                "realised_gain",
+                "dividends",
+                "weight",
+            ]
+        ],
+        hide_index=True,
+    )
+if report["cash"] is not None:
+    st.caption(f"Cash: {report['cash']:,.2f} {currency}")
+
+st.subheader("Allocation")
+left, right = st.columns(2)
+for box, key, title in (
+    (left, "allocation_by_asset", "By asset"),
+    (right, "allocation_by_class", "By class"),
+):
+    parts = pd.DataFrame(report[key])
+    if not parts.empty:
+        box.caption(title)
+        box.altair_chart(
+            alt.Chart(parts)
+            .mark_arc(innerRadius=50)
+            .encode(
+                theta="value:Q",
+                color="name:N",
+                tooltip=["name", alt.Tooltip("weight:Q", format=".1%")],
+            )
+        )
+
+if report["sales"]:
+    st.subheader("Sales (lots matched FIFO, or as named)")
+    st.dataframe(pd.DataFrame(report["sales"]), hide_index=True)
+
+if st.button("Write a report", key="fin_pf_report"):
+    checked = call(
+        client,
+        "POST",
+        f"/reports/portfolio/{chosen}",
+        json={"as_of": as_of.isoformat()} if as_of else {},
+    )
+    if checked:
+        show_report(checked)
