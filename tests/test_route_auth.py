@@ -8,7 +8,7 @@ import pytest
 from fastapi.routing import iter_route_contexts
 
 from codexcontinue.api.deps import READ_METHODS, SCOPE_EXTENSION
-from codexcontinue.api.errors import pack_of
+from codexcontinue.api.request_info import pack_of
 
 PUBLIC = {"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
 

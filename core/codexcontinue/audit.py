@@ -7,14 +7,13 @@ touched with `record_resources(request, *ids)`; path parameters are recorded on 
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 import time
 from collections import deque
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, TextIO
 
 from .settings import CoreSettings
 from .store import RedisStore, Store
@@ -50,13 +49,12 @@ class AuditTrail:
         self.path = settings.audit_path
         self.retention_s = settings.audit_retention_days * 86400
         self.redis = store.client if isinstance(store, RedisStore) else None
-        self._lock = asyncio.Lock()
+        self._sink: TextIO | None = None
 
     async def record(self, entry: AuditRecord) -> None:
         """Append `entry` to the file and, with Redis, to the stream; a failing sink is logged."""
         line = json.dumps(asdict(entry), separators=(",", ":"))
-        async with self._lock:
-            await asyncio.to_thread(self._append, line)
+        self._append(line)
         if self.redis is not None:
             oldest = int((time.time() - self.retention_s) * 1000)
             try:
@@ -65,9 +63,11 @@ class AuditTrail:
                 log.warning("audit stream unavailable (%s); the record is in %s", type(error).__name__, self.path)
 
     def _append(self, line: str) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.path.open("a", encoding="utf-8") as sink:
-            sink.write(line + "\n")
+        """One whole line per write to a file opened for appending: small appends do not interleave."""
+        if self._sink is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._sink = self.path.open("a", encoding="utf-8", buffering=1)
+        self._sink.write(line + "\n")
 
     async def tail(self, count: int = 20) -> list[AuditRecord]:
         """The newest `count` records, oldest first."""

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.routing import iter_route_contexts
 from prometheus_client import CollectorRegistry
 
 from ..audit import AuditTrail
@@ -117,11 +118,19 @@ def _mount_pack_routers(app: FastAPI, registry: PackRegistry) -> None:
             continue
         prefix = f"/api/v1/{name}"
         app.include_router(router, prefix=prefix, tags=[name], dependencies=[Depends(pack_scope(name))])
-        registry.statuses[name].routes = sorted(
-            f"{method} {prefix}{route.path}"
-            for route in router.routes
-            for method in getattr(route, "methods", ()) or ()
-        )
+    _record_pack_routes(app, registry)
+
+
+def _record_pack_routes(app: FastAPI, registry: PackRegistry) -> None:
+    """Fill each active pack's status with its routes, nested routers included."""
+    routes: dict[str, list[str]] = {name: [] for name in registry.active()}
+    for route in iter_route_contexts(app.routes):
+        parts = (route.path or "").split("/")
+        if len(parts) > 3 and parts[3] in routes:
+            methods = getattr(route.original_route, "methods", None) or ()
+            routes[parts[3]] += [f"{method} {route.path}" for method in methods]
+    for name, lines in routes.items():
+        registry.statuses[name].routes = sorted(lines)
 
 
 def pack_context(app: FastAPI, pack: str) -> PackContext:

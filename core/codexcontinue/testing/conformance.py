@@ -10,7 +10,6 @@ and how to fix it; `CHECKS` lists them by name, and the test runs each as its ow
 from __future__ import annotations
 
 import ast
-import asyncio
 import importlib.util
 import re
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ from pydantic import SecretStr
 from ..api.deps import READ_METHODS, SCOPE_EXTENSION
 from ..packs import PLUGIN_API_VERSION, LoadedPack, PackRegistry
 from ..specs import PackSettings
+from .plugin import create_key
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -71,8 +71,7 @@ class PackUnderTest:
 
 
 def _key_headers(app: FastAPI, *scopes: str) -> dict[str, str]:
-    token, _ = asyncio.run(app.state.keyring.create("conformance", list(scopes)))
-    return {"Authorization": f"Bearer {token}"}
+    return {"Authorization": f"Bearer {create_key(app, *scopes, name='conformance')}"}
 
 
 def _pack_routes(subject: PackUnderTest) -> Iterator[tuple[str, str, bool]]:

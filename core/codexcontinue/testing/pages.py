@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .plugin import LiveBackend
+from .plugin import LiveBackend, create_key
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -34,7 +33,7 @@ class PageRunner:
     def __enter__(self) -> PageRunner:
         import streamlit as st
 
-        self._token, _ = asyncio.run(self.app.state.keyring.create("page-test", [f"{self.pack}:write"]))
+        self._token = create_key(self.app, f"{self.pack}:write", name="page-test")
         self._backend.__enter__()
         settings = self.app.state.settings
         self._set_env(

@@ -35,6 +35,26 @@ if TYPE_CHECKING:
 TEST_REDIS_URL = "CODEXCONTINUE_TEST_REDIS_URL"
 
 
+def create_key(app: FastAPI, *scopes: str, name: str = "test") -> str:
+    """A new API key's token for `app`, made through a store connection of its own.
+
+    Safe to call from a test whatever the store is: a Redis client is tied to the event loop that
+    opened it, so the app's own client cannot be borrowed from outside the app's loop.
+    """
+    from codexcontinue.keys import KeyRing
+    from codexcontinue.store import open_store
+
+    async def create() -> str:
+        store = open_store(app.state.settings)
+        try:
+            token, _ = await KeyRing(store).create(name, list(scopes))
+            return token
+        finally:
+            await store.close()
+
+    return asyncio.run(create())
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
@@ -97,8 +117,7 @@ def make_api_key(codexcontinue_app: FastAPI) -> Callable[..., dict[str, str]]:
     """`make_api_key("legal:read", ...)` -> headers carrying a new key with those scopes."""
 
     def make(*scopes: str, name: str = "test") -> dict[str, str]:
-        token, _ = asyncio.run(codexcontinue_app.state.keyring.create(name, list(scopes)))
-        return {"Authorization": f"Bearer {token}"}
+        return {"Authorization": f"Bearer {create_key(codexcontinue_app, *scopes, name=name)}"}
 
     return make
 
@@ -169,7 +188,7 @@ def pack_client(pack_app: FastAPI, pack_name: str) -> Iterator[TestClient]:
     """An HTTP client for `pack_app` whose API key has `<pack>:read` and `<pack>:write`."""
     from fastapi.testclient import TestClient
 
-    token, _ = asyncio.run(pack_app.state.keyring.create("pack-test", [f"{pack_name}:write"]))
+    token = create_key(pack_app, f"{pack_name}:write", name="pack-test")
     with TestClient(pack_app, headers={"Authorization": f"Bearer {token}"}) as client:
         yield client
 
