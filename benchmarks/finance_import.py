@@ -148,10 +148,9 @@ def write_report(result: dict, rows: int, size: int) -> str:
     return section
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    rows = parser.parse_args().rows
+def measure(rows: int) -> tuple[dict, int]:
+    """Write an export of `rows` transactions, import and summarise it in a fresh process; return
+    that process's timings and peak memory, and the export's size in bytes."""
     with tempfile.TemporaryDirectory() as folder:
         export = Path(folder) / "chase.csv"
         write_export(export, rows)
@@ -170,7 +169,15 @@ def main() -> None:
         )
         if child.returncode != 0:
             sys.exit(f"the measured process failed:\n{child.stderr[-3000:]}")
-        result = json.loads(child.stdout.strip().splitlines()[-1])
+        return json.loads(child.stdout.strip().splitlines()[-1]), size
+
+
+def main() -> None:
+    """Parse the options, run the benchmark, print and record the results."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    rows = parser.parse_args().rows
+    result, size = measure(rows)
     print(write_report(result, rows, size))
 
 

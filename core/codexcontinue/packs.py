@@ -10,6 +10,7 @@ unless strict mode turns it into a `PackError`.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib
 import importlib.metadata
 import importlib.util
@@ -114,18 +115,32 @@ def _entry_point_sources() -> list[PackSource]:
     sources = []
     for entry_point in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         dist = entry_point.dist
-        meta = _read_pack_metadata(dist)
+        fields = _core_metadata(dist)
         sources.append(
             PackSource(
                 name=entry_point.name,
                 module=entry_point.value,
-                origin=f"distribution {dist.name}" if dist else "entry point",
-                version=dist.version if dist else "0.0.0",
-                description=(dist.metadata.get("Summary") or "") if dist else "",
-                api_range=meta.get("plugin-api"),
+                origin=f"distribution {fields.get('Name', '?')}" if dist else "entry point",
+                version=fields.get("Version", "0.0.0"),
+                description=fields.get("Summary", ""),
+                api_range=_read_pack_metadata(dist).get("plugin-api"),
             )
         )
     return sources
+
+
+def _core_metadata(dist: importlib.metadata.Distribution | None) -> dict[str, str]:
+    """Name, Version and Summary from the METADATA header, read once and without the email parser
+    (which made listing 200 packs take half a second)."""
+    text = dist.read_text("METADATA") if dist else None
+    fields: dict[str, str] = {}
+    for line in (text or "").splitlines():
+        if not line:
+            break  # the header ends at the first blank line; the description follows
+        name, _, value = line.partition(": ")
+        if name in ("Name", "Version", "Summary") and name not in fields:
+            fields[name] = value.strip()
+    return fields
 
 
 def _read_pack_metadata(dist: importlib.metadata.Distribution | None) -> dict[str, Any]:
@@ -188,17 +203,25 @@ def compatibility_error(source: PackSource) -> str | None:
             f"Pack '{source.name}' declares no plugin-API range; add plugin-api = \">=1,<2\" to its "
             f"codexcontinue-pack.toml (or PLUGIN_API = \">=1,<2\" in a plugin file)."
         )
-    try:
-        spec = SpecifierSet(source.api_range)
-    except InvalidSpecifier:
+    included = _range_includes_core(source.api_range)
+    if included is None:
         return f"Pack '{source.name}' declares an unreadable plugin-API range {source.api_range!r}."
-    if Version(PLUGIN_API_VERSION) not in spec:
+    if not included:
         return (
             f"Pack '{source.name}' needs plugin API {source.api_range}; this core provides "
             f"{PLUGIN_API_VERSION}. Upgrade codexcontinue, or install a release of the pack that "
             f"supports plugin API {PLUGIN_API_VERSION}."
         )
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _range_includes_core(api_range: str) -> bool | None:
+    """Whether the range includes this core's plugin API; None when it cannot be read."""
+    try:
+        return Version(PLUGIN_API_VERSION) in SpecifierSet(api_range)
+    except InvalidSpecifier:
+        return None
 
 
 def list_packs(settings: CoreSettings) -> list[PackStatus]:
