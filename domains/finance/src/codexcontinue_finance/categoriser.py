@@ -13,12 +13,15 @@ The first that applies wins:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .categories import UNCATEGORISED, keyword_category, mcc_category
+
+if TYPE_CHECKING:
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 LEARNED_MIN_SIMILARITY = 0.5
 
@@ -54,6 +57,8 @@ class Categoriser:
         self._known = list(self.corrections)
         self._vectoriser: TfidfVectorizer | None = None
         if self._known:
+            from sklearn.feature_extraction.text import TfidfVectorizer  # about 1 s to import: only when learning
+
             self._vectoriser = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), lowercase=False)
             self._known_vectors = self._vectoriser.fit_transform(self._known)
 

@@ -11,13 +11,22 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from types import ModuleType
 
-import simple_icd_10_cm as cm
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
 CODE_SHAPE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.?[0-9A-Z]{1,4})?$")
 
+
+
+
+@cache
+def _tables() -> ModuleType:
+    """simple_icd_10_cm, imported on the first lookup: it parses the CMS tables on import (about 2.5 s)."""
+    import simple_icd_10_cm
+
+    return simple_icd_10_cm
 
 class CodeRef(BaseModel):
     """A code and its description."""
@@ -64,27 +73,27 @@ def normalize(code: str) -> str:
 def lookup(code: str) -> Icd10Code | None:
     """The item `code` names, with parent, ancestors and children; None when it does not exist."""
     value = normalize(code)
-    if not cm.is_valid_item(value):
+    if not _tables().is_valid_item(value):
         return None
-    parent = cm.get_parent(value)
+    parent = _tables().get_parent(value)
     return Icd10Code(
         code=value,
-        description=cm.get_description(value),
+        description=_tables().get_description(value),
         kind=_kind(value),
         billable=_billable(value),
         parent=_ref(parent) if parent else None,
-        ancestors=[_ref(a) for a in cm.get_ancestors(value)],
-        children=[_ref(c) for c in cm.get_children(value)],
+        ancestors=[_ref(a) for a in _tables().get_ancestors(value)],
+        children=[_ref(c) for c in _tables().get_children(value)],
     )
 
 
 def check(code: str) -> CodeCheck:
     """Validate one code: exists, billable, or what is wrong with it."""
     value = normalize(code)
-    if cm.is_valid_item(value):
+    if _tables().is_valid_item(value):
         billable = _billable(value)
         message = "valid and billable" if billable else "valid but not billable: use one of its more specific children"
-        return CodeCheck(code=value, valid=True, billable=billable, description=cm.get_description(value), message=message)
+        return CodeCheck(code=value, valid=True, billable=billable, description=_tables().get_description(value), message=message)
     if not CODE_SHAPE.match(value):
         message = "not an ICD-10-CM code: write a letter, two digits, then up to four more characters (E11.9)"
     else:
@@ -114,7 +123,7 @@ def search(query: str, limit: int = 10) -> list[Icd10Match]:
         results[code] = max(results.get(code, 0.0), _rank(words, _words(descriptions[index])))
     ranked = sorted(results.items(), key=lambda item: -item[1])[:limit]
     return [
-        Icd10Match(code=code, description=cm.get_description(code), billable=_billable(code), score=round(min(score, 100.0), 1))
+        Icd10Match(code=code, description=_tables().get_description(code), billable=_billable(code), score=round(min(score, 100.0), 1))
         for code, score in ranked
     ]
 
@@ -146,21 +155,21 @@ def _rank(query: list[str], description: list[str]) -> float:
 @cache
 def _index() -> tuple[list[str], list[str]]:
     """Every category and subcategory with its lowercase description (built once)."""
-    codes = [c for c in cm.get_all_codes(with_dots=True) if cm.is_category_or_subcategory(c)]
-    return codes, [cm.get_description(c).lower() for c in codes]
+    codes = [c for c in _tables().get_all_codes(with_dots=True) if _tables().is_category_or_subcategory(c)]
+    return codes, [_tables().get_description(c).lower() for c in codes]
 
 
 def _ref(code: str) -> CodeRef:
-    return CodeRef(code=code, description=cm.get_description(code))
+    return CodeRef(code=code, description=_tables().get_description(code))
 
 
 def _kind(code: str) -> str:
-    if cm.is_chapter(code):
+    if _tables().is_chapter(code):
         return "chapter"
-    if cm.is_block(code):
+    if _tables().is_block(code):
         return "block"
-    return "category" if cm.is_category(code) else "subcategory"
+    return "category" if _tables().is_category(code) else "subcategory"
 
 
 def _billable(code: str) -> bool:
-    return cm.is_category_or_subcategory(code) and cm.is_leaf(code)
+    return _tables().is_category_or_subcategory(code) and _tables().is_leaf(code)
