@@ -6,10 +6,7 @@ path adds API-key auth, the rate limit, the audit trail, pack dispatch and metri
 
 from __future__ import annotations
 
-import cProfile
-import io
 import os
-import pstats
 import subprocess
 import sys
 import tempfile
@@ -83,36 +80,31 @@ def run(seconds: int = 10, repeats: int = 3, connections: int = 16) -> Section:
     return Section("Framework overhead", body, targets)
 
 
-def profile_platform(env: dict[str, str], token: str, path: str, body: dict | None, calls: int = 300) -> str:
-    """Where the platform's time goes on `path`: the top functions by own time, from cProfile."""
+def profile_platform(env: dict[str, str], token: str, path: str, body: dict | None) -> str:
+    """Where the platform's time goes on `path`: cProfile of the app called directly (no client)."""
+    import asyncio
+
+    from asgi_driver import per_request_ms, profile
+
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
-        from fastapi.testclient import TestClient
+        from bare_app import create_bare_app
 
         from codexcontinue.api.app import create_app
 
-        with TestClient(create_app()) as client:
-            profiler = cProfile.Profile()
-            profiler.enable()
-            for _ in range(calls):
-                if body is None:
-                    client.get(path, headers={"X-API-Key": token})
-                else:
-                    client.post(path, json=body, headers={"X-API-Key": token})
-            profiler.disable()
+        app, bare = create_app(), create_bare_app()
+        method, headers = ("GET" if body is None else "POST"), {"X-API-Key": token}
+        cost = asyncio.run(per_request_ms(app, method, path, headers, body, 300))
+        bare_cost = asyncio.run(per_request_ms(bare, method, path, {}, body, 300))
+        top = profile(app, method, path, headers, body)
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
-    stream = io.StringIO()
-    stats = pstats.Stats(profiler, stream=stream)
-    top = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:5]  # own time
-    return "profile, own time per call: " + "; ".join(
-        f"{Path(file).name}:{name} {own / calls * 1000:.3f} ms" for (file, _, name), (_, _, own, _, _) in top
-    )
+    return f"in-process {cost:.2f} ms per request against {bare_cost:.2f} ms bare; own time per request: {top}"
 
 
 if __name__ == "__main__":
