@@ -1,14 +1,17 @@
 """The developer pack's hook implementations."""
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
+import typer
 from fastapi import APIRouter
 
 from codexcontinue import ModelSpec, PackInfo, PageSpec, hookimpl
 
 from . import INFO
+from .reviewer_model import reviewer_model_spec
 from .routes import router
+from .settings import DeveloperSettings
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -17,6 +20,12 @@ PAGES = Path(__file__).parent / "pages"
 def pack_info() -> PackInfo:
     """The developer pack's identity."""
     return INFO
+
+
+@hookimpl
+def pack_settings() -> type[DeveloperSettings]:
+    """Upload and archive limits, lint rules, report sizes and the reviewer's base model."""
+    return DeveloperSettings
 
 
 @hookimpl
@@ -29,18 +38,24 @@ def api_router() -> APIRouter:
 def register_pages(register: Callable[[PageSpec], None]) -> None:
     """The developer pack's Streamlit pages."""
     register(PageSpec(path=PAGES / "overview.py", title="Overview", slug="overview"))
+    register(
+        PageSpec(path=PAGES / "analysis.py", title="Code analysis", slug="analysis", icon=":material/analytics:")
+    )
+    register(
+        PageSpec(path=PAGES / "scaffold.py", title="Scaffold", slug="scaffold", icon=":material/construction:")
+    )
+    register(PageSpec(path=PAGES / "docs.py", title="Docs", slug="docs", icon=":material/description:"))
 
 
 @hookimpl
-def register_models(register: Callable[[ModelSpec], None]) -> None:
-    """The developer pack's LLM, created in Ollama by `codexcontinue models ensure`."""
-    register(
-        ModelSpec(
-            name="developer-reviewer",
-            base="qwen2.5-coder:1.5b",
-            system=(
-                "You explain code and write review comments. Ground every remark in the code and analysis results you are given."
-            ),
-            options={"temperature": 0.2, "seed": 42, "num_ctx": 16384},
-        )
-    )
+def register_models(register: Callable[[ModelSpec], None], settings: DeveloperSettings) -> None:
+    """'developer-reviewer': code explanation, review comments and docstring drafts."""
+    register(reviewer_model_spec(settings.reviewer_base_model))
+
+
+@hookimpl
+def register_commands(cli: typer.Typer) -> None:
+    """`codexcontinue developer analyze|docs|templates|scaffold`."""
+    from .commands import add_commands
+
+    add_commands(cli)

@@ -1,0 +1,67 @@
+"""Lint findings in Python source with ruff's bundled binary (JSON output), isolated from any config it finds.
+
+ruff runs with `--isolated`, so configuration files in the upload are not read, and with the rule
+selection from the pack's settings. It reads the files; nothing is imported or run.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from ruff.__main__ import find_ruff_bin
+
+
+class LintFinding(BaseModel):
+    """One ruff diagnostic."""
+
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    code: str = Field(description="ruff's rule code, e.g. F401; 'invalid-syntax' for code that does not parse.")
+    message: str
+    url: str | None = None
+    fixable: bool = Field(description="ruff can fix it automatically.")
+
+
+class LintFailed(RuntimeError):
+    """ruff did not finish (timeout) or failed; the message says why."""
+
+
+def lint(root: Path, files: list[str], rules: list[str], timeout_s: float) -> list[LintFinding]:
+    """ruff's findings in `files` (relative to `root`) for the rule codes or prefixes in `rules`."""
+    command = [
+        find_ruff_bin(), "check", "--isolated", "--no-cache", "--exit-zero", "--output-format=json",
+        f"--select={','.join(rules)}", "--", *files,
+    ]  # fmt: skip
+    try:
+        done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=timeout_s, check=False)
+    except subprocess.TimeoutExpired:
+        raise LintFailed(
+            f"ruff did not finish within {timeout_s:.0f} s; raise CODEXCONTINUE_DEVELOPER__LINT_TIMEOUT_S."
+        ) from None
+    if done.returncode != 0:
+        first_line = (done.stderr.strip().splitlines() or ["no message"])[0]
+        raise LintFailed(f"ruff failed: {first_line}")
+    findings = [_finding(root, item) for item in json.loads(done.stdout or "[]")]
+    findings.sort(key=lambda finding: (finding.path, finding.line, finding.column, finding.code))
+    return findings
+
+
+def _finding(root: Path, item: dict) -> LintFinding:
+    location, end = item["location"], item.get("end_location") or item["location"]
+    return LintFinding(
+        path=Path(item["filename"]).resolve().relative_to(root.resolve()).as_posix(),
+        line=location["row"],
+        column=location["column"],
+        end_line=end["row"],
+        end_column=end["column"],
+        code=item.get("code") or "invalid-syntax",  # older ruff gave syntax errors no code
+        message=item["message"],
+        url=item.get("url"),
+        fixable=item.get("fix") is not None,
+    )
