@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import time
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..audit import AuditRecord, AuditTrail
 from ..settings import CoreSettings
-from .request_info import pack_of, route_template
+from .request_info import AnswerStatus, pack_of, route_template
 
 MUTATIONS = {"POST", "PUT", "PATCH", "DELETE"}
 
@@ -31,18 +31,11 @@ class AuditMiddleware:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not self._audited(scope):
             return await self.app(scope, receive, send)
-        started, status = time.perf_counter(), 500
-
-        async def tracking_send(outgoing: Message) -> None:
-            nonlocal status
-            if outgoing["type"] == "http.response.start":
-                status = outgoing["status"]
-            await send(outgoing)
-
+        started, answer = time.perf_counter(), AnswerStatus(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, answer.send)
         finally:
-            await self.trail.record(self._record(scope, status, started))
+            await self.trail.record(self._record(scope, answer.status, started))
 
     def _record(self, scope: Scope, status: int, started: float) -> AuditRecord:
         state = scope.get("state", {})

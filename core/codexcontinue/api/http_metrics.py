@@ -5,9 +5,9 @@ from __future__ import annotations
 import time
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .request_info import route_template
+from .request_info import AnswerStatus, route_template
 
 UNMEASURED = {"/metrics", "/healthz", "/readyz"}
 
@@ -30,17 +30,10 @@ class HttpMetrics:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["path"] in UNMEASURED:
             return await self.app(scope, receive, send)
-        started, status = time.perf_counter(), 500
-
-        async def tracking_send(outgoing: Message) -> None:
-            nonlocal status
-            if outgoing["type"] == "http.response.start":
-                status = outgoing["status"]
-            await send(outgoing)
-
+        started, answer = time.perf_counter(), AnswerStatus(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, answer.send)
         finally:
             route = route_template(scope)
-            self.requests.labels(scope["method"], route, str(status)).inc()
+            self.requests.labels(scope["method"], route, str(answer.status)).inc()
             self.duration.labels(scope["method"], route).observe(time.perf_counter() - started)

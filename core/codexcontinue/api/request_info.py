@@ -1,8 +1,10 @@
-"""What a request is about, read from its ASGI scope: its pack and its route template."""
+"""What a request is about, read from its ASGI scope and its answer: pack, route template, status."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from starlette.types import Message, Send
 
 
 def pack_of(path: str) -> str | None:
@@ -24,3 +26,17 @@ def route_template(scope: dict[str, Any]) -> str:
         return "unmatched"
     values = {str(value): name for name, value in scope.get("path_params", {}).items()}
     return "/".join(f"{{{values[part]}}}" if part in values else part for part in scope["path"].split("/"))
+
+
+class AnswerStatus:
+    """Wraps an ASGI `send` to note the status of the answer (500 until one starts)."""
+
+    def __init__(self, send: Send) -> None:
+        self.status = 500
+        self._send = send
+
+    async def send(self, message: Message) -> None:
+        """Pass `message` on, noting the status when the answer starts."""
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+        await self._send(message)

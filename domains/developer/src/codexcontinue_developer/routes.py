@@ -3,6 +3,8 @@
 from fastapi import APIRouter
 from pydantic import BaseModel
 
+from codexcontinue import PackInfo
+
 from . import INFO
 from .analysis_routes import router as analysis_router
 from .docs_routes import router as docs_router
@@ -13,17 +15,8 @@ for area in (analysis_router, scaffold_router, docs_router):
     router.include_router(area)
 
 
-class About(BaseModel):
-    """The pack's identity."""
-
-    name: str
-    title: str
-    description: str
-    icon: str
-    version: str
-
 
 @router.get("/about")
-async def about() -> About:
+async def about() -> PackInfo:
     """The pack's identity, as the UI's overview page shows it."""
-    return About(**INFO.model_dump())
+    return INFO

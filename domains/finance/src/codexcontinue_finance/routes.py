@@ -2,6 +2,8 @@
 
 from fastapi import APIRouter
 
+from codexcontinue import PackInfo
+
 from . import INFO
 from .market_routes import router as market_router
 from .portfolio_routes import router as portfolio_router
@@ -23,6 +25,6 @@ for area in (
 
 
 @router.get("/about")
-async def about() -> dict[str, str]:
+async def about() -> PackInfo:
     """The pack's identity, as the UI's overview page shows it."""
-    return INFO.model_dump()
+    return INFO

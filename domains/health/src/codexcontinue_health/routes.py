@@ -11,7 +11,7 @@ from contextlib import aclosing
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 
-from codexcontinue import ApiKeyDep, LLMDep, pack_settings, record_resources
+from codexcontinue import ApiKeyDep, LLMDep, PackInfo, pack_settings, record_resources
 from codexcontinue.audit import AuditRecord
 from fastapi import (
     APIRouter,
@@ -47,15 +47,6 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-
-class About(BaseModel):
-    """The pack's identity."""
-
-    name: str
-    title: str
-    description: str
-    icon: str
-    version: str
 
 
 class CategoryInfo(BaseModel):
@@ -97,9 +88,9 @@ class NoteRequest(Strict):
 
 
 @router.get("/about")
-async def about() -> About:
+async def about() -> PackInfo:
     """The pack's identity, as the UI's overview page shows it."""
-    return About(**INFO.model_dump())
+    return INFO
 
 
 @router.get("/phi-categories")

@@ -10,7 +10,7 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
-from codexcontinue import READ_SCOPE, LLMDep, StoreDep, pack_settings, record_resources
+from codexcontinue import READ_SCOPE, LLMDep, PackInfo, StoreDep, pack_settings, record_resources
 from codexcontinue.ml.runtime import LLMRuntime
 
 from . import INFO
@@ -43,15 +43,6 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-
-class About(BaseModel):
-    """The pack's identity."""
-
-    name: str
-    title: str
-    description: str
-    icon: str
-    version: str
 
 
 class CategoryInfo(BaseModel):
@@ -134,9 +125,9 @@ class NoteCreate(Strict):
 
 
 @router.get("/about")
-async def about() -> About:
+async def about() -> PackInfo:
     """The pack's identity, as the UI's overview page shows it."""
-    return About(**INFO.model_dump())
+    return INFO
 
 
 @router.get("/categories")
