@@ -57,11 +57,13 @@ def test_a_bad_scope_is_refused_with_the_accepted_forms(tmp_path):
 
 
 def test_json_log_lines(capsys):
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
     configure_logging("INFO", json_lines=True)
     try:
         logging.getLogger("codexcontinue.test").warning("pack %s quarantined", "legal")
-    finally:
-        configure_logging("WARNING", json_lines=False)
+    finally:  # put back what was there: a handler on pytest's captured stream must not outlive the test
+        root.handlers[:], root.level = handlers, level
     line = json.loads(capsys.readouterr().err.strip().splitlines()[-1])
     assert line["message"] == "pack legal quarantined"
     assert line["levelname"] == "WARNING" and line["name"] == "codexcontinue.test"

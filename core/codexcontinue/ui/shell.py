@@ -34,6 +34,6 @@ def _navigation() -> dict[str, list[st.Page]]:
 
 
 st.set_page_config(page_title="CodexContinue", page_icon=":material/hub:", layout="wide")
-page = st.navigation(_navigation())
+page = st.navigation(_navigation(), expanded=True)  # every pack's pages, not the first ten
 sign_in_sidebar()
 page.run()
