@@ -19,39 +19,41 @@ The results replace the "Load" section of docs/benchmarks.md (other sections are
 reset connection) makes the exit status 1. Traffic goes to 127.0.0.1 only.
 """
 
+# ruff: noqa: E402 - gevent must patch the standard library before the other imports
 from __future__ import annotations
 
 from gevent import monkey
 
 monkey.patch_all()  # before anything else opens a socket: locust runs on gevent
 
-import argparse  # noqa: E402
-import json  # noqa: E402
-import os  # noqa: E402
-import platform  # noqa: E402
-import re  # noqa: E402
-import shutil  # noqa: E402
-import socket  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import tempfile  # noqa: E402
-import time  # noqa: E402
-from collections import Counter  # noqa: E402
-from dataclasses import asdict, dataclass, field  # noqa: E402
-from datetime import date  # noqa: E402
-from pathlib import Path  # noqa: E402
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import ClassVar
 
-import gevent  # noqa: E402
-import psutil  # noqa: E402
-from locust import FastHttpUser, constant, events, task  # noqa: E402
-from locust.env import Environment  # noqa: E402
+import gevent
+import locust
+import psutil
+from locust import FastHttpUser, constant, events
+from locust.env import Environment
 
 REPORT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SECTION = "## Load"
 HEADER = "# Benchmarks\n\nMeasured on demand with the scripts in `benchmarks/`; each script rewrites its own section.\n"
 CITING_TEXT = "As held in Marbury v. Madison, 5 U.S. 137 (1803), and under 42 U.S.C. § 1983, the claim stands."
 RATE_LIMIT = "100000000/minute"  # on, so its cost is in the numbers, but never reached
-TOKEN = os.environ.get("LOAD_TOKEN", "")  # set by main() before users start
 
 # (weight, name, method, path, JSON body)
 MIX = [
@@ -77,10 +79,11 @@ class MixUser(FastHttpUser):
     """One client: the routes of MIX in proportion to their weights, back to back."""
 
     wait_time = constant(0)
-    tasks = {_request(name, method, path, body): weight for weight, name, method, path, body in MIX}
+    token = ""  # the admin key, set by main() before the users start
+    tasks: ClassVar = {_request(name, method, path, body): weight for weight, name, method, path, body in MIX}
 
     def on_start(self) -> None:
-        self.client.auth_header = f"Bearer {TOKEN}"
+        self.client.auth_header = f"Bearer {self.token}"
 
 
 @dataclass
@@ -184,7 +187,11 @@ class Stack:
             self.env["CODEXCONTINUE_REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
         log = (self.folder / "api.log").open("wb")
         self.api = subprocess.Popen(
-            [sys.executable, "-m", "codexcontinue.cli", "api"], env=self.env, cwd=self.folder, stdout=log, stderr=subprocess.STDOUT
+            [sys.executable, "-m", "codexcontinue.cli", "api"],
+            env=self.env,
+            cwd=self.folder,
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         self.processes.append(self.api)
         try:
@@ -217,11 +224,11 @@ class Stack:
 
 
 def run_load(stack: Stack, clients: int, seconds: float) -> RunResult:
-    """`clients` locust users for `seconds` (after all have started) against the stack."""
+    """`clients` locust users for `seconds` (counted once all have started) against the stack."""
     recorder = Recorder()
-    environment = Environment(user_classes=[MixUser], host=stack.url, events=events)
+    runner = Environment(user_classes=[MixUser], host=stack.url, events=events).create_local_runner()
     events.request.add_listener(recorder.on_request)
-    runner = environment.create_local_runner()
+    listening = True
     try:
         runner.start(clients, spawn_rate=min(clients, 100))
         runner.spawning_greenlet.join()
@@ -231,49 +238,86 @@ def run_load(stack: Stack, clients: int, seconds: float) -> RunResult:
         gevent.sleep(seconds)
         elapsed = time.monotonic() - started
         events.request.remove_listener(recorder.on_request)  # answers after this moment are not counted
+        listening = False
         runner.quit()
     finally:
-        if recorder.on_request in events.request._handlers:
+        if listening:
             events.request.remove_listener(recorder.on_request)
     gevent.sleep(1.0)  # let the server settle before reading its memory
-    measured = recorder
-    latencies = measured.latencies
+    latencies = recorder.latencies
     return RunResult(
-        clients=clients, seconds=round(elapsed, 1), requests=len(latencies), errors=sum(measured.errors.values()),
-        rps=len(latencies) / elapsed, p50_ms=percentile(latencies, 50), p95_ms=percentile(latencies, 95),
-        p99_ms=percentile(latencies, 99), max_ms=max(latencies, default=float("nan")),
-        rss_before_mb=rss_before, rss_after_mb=stack.rss_mb(), cpu_s=stack.cpu_s() - cpu_before,
-        statuses=dict(measured.statuses), routes=dict(measured.routes), error_samples=dict(measured.errors.most_common(5)),
-    )  # fmt: skip
+        clients=clients,
+        seconds=round(elapsed, 1),
+        requests=len(latencies),
+        errors=sum(recorder.errors.values()),
+        rps=len(latencies) / elapsed,
+        p50_ms=percentile(latencies, 50),
+        p95_ms=percentile(latencies, 95),
+        p99_ms=percentile(latencies, 99),
+        max_ms=max(latencies, default=float("nan")),
+        rss_before_mb=rss_before,
+        rss_after_mb=stack.rss_mb(),
+        cpu_s=stack.cpu_s() - cpu_before,
+        statuses=dict(recorder.statuses),
+        routes=dict(recorder.routes),
+        error_samples=dict(recorder.errors.most_common(5)),
+    )
 
 
-def section(options: argparse.Namespace, idle_before: RunResult, runs: list[RunResult], idle_after: RunResult, startup_rss: float) -> str:
+def section(
+    options: argparse.Namespace,
+    idle_before: RunResult,
+    runs: list[RunResult],
+    idle_after: RunResult,
+    startup_rss: float,
+) -> str:
     """The "Load" section of docs/benchmarks.md."""
-    store = "a local redis-server (keys, rate-limit counters, audit stream)" if options.store == "redis" else "the embedded store"
+    store = (
+        "a local redis-server (keys, rate-limit counters, audit stream)"
+        if options.store == "redis"
+        else "the embedded store"
+    )
     total_errors = sum(r.errors for r in runs) + idle_before.errors + idle_after.errors
     growth = [runs[i + 1].rss_after_mb - runs[i].rss_after_mb for i in range(len(runs) - 1)]
-    mix = ", ".join(f"{name} ({method} {path}) x{weight}" for weight, name, method, path, _ in MIX)
+    mix = ", ".join(f"{name} (`{method} {path}`) x{weight}" for weight, name, method, path, _ in MIX)
+    command = (
+        f"python benchmarks/load.py --clients {options.clients} --seconds {options.seconds:g} --runs {options.runs} "
+        f"--store {options.store} --log-level {options.log_level}"
+    )
+    setup = (
+        f"`{command}`, {date.today().isoformat()}, Python {platform.python_version()} on {platform.system()} "
+        f"{platform.machine()}, {os.cpu_count()} cores shared by the load generator (locust {locust.__version__}, "
+        "FastHttpUser, one process) and the API (`codexcontinue api`: one uvicorn process, all four packs, on "
+        f"{store}, log level {options.log_level}). Each client sends its next request as soon as the last is "
+        "answered (no think time), so the API is saturated and latency is mostly queueing. The rate limit is on, "
+        "set out of reach. Loopback only."
+    )
+    if options.log_level.upper() in ("DEBUG", "INFO"):
+        setup += (
+            " At this log level each request writes an access-log line, which the health pack's PHI log filter "
+            "de-identifies; `--log-level WARNING` measures without it."
+        )
     lines = [
         SECTION,
         "",
-        f"`python benchmarks/load.py --clients {options.clients} --seconds {options.seconds:g} --runs {options.runs} "
-        f"--store {options.store}`, {date.today().isoformat()}, Python {platform.python_version()} on "
-        f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores shared by the load generator (locust "
-        f"{__import__('locust').__version__}, FastHttpUser, one process) and the API (`codexcontinue api`, one uvicorn "
-        f"process, all four packs, on {store}, log level {options.log_level}). Each client sends its next request as soon as the last is answered "
-        "(no think time), so the API is saturated and latency is mostly queueing; the rate limit is on but set "
-        "out of reach. Loopback only.",
+        setup,
         "",
         f"Mix, by weight: {mix}.",
         "",
-        "| run | clients | seconds | requests | errors | RPS | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) | API CPU (s) | RSS before (MiB) | RSS after (MiB) |",
+        "| run | clients | seconds | requests | errors | RPS | p50 (ms) | p95 (ms) | p99 (ms) | max (ms) "
+        "| API CPU (s) | RSS before (MiB) | RSS after (MiB) |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
-    for label, result in [("idle, before", idle_before), *((f"load {n}", r) for n, r in enumerate(runs, 1)), ("idle, after", idle_after)]:
+    labelled = [
+        ("idle, before", idle_before),
+        *((f"load {n}", r) for n, r in enumerate(runs, 1)),
+        ("idle, after", idle_after),
+    ]
+    for label, result in labelled:
         lines.append(
-            f"| {label} | {result.clients} | {result.seconds:g} | {result.requests} | {result.errors} | {result.rps:.0f} "
-            f"| {result.p50_ms:.1f} | {result.p95_ms:.1f} | {result.p99_ms:.1f} | {result.max_ms:.0f} | {result.cpu_s:.1f} "
-            f"| {result.rss_before_mb:.0f} | {result.rss_after_mb:.0f} |"
+            f"| {label} | {result.clients} | {result.seconds:g} | {result.requests} | {result.errors} "
+            f"| {result.rps:.0f} | {result.p50_ms:.1f} | {result.p95_ms:.1f} | {result.p99_ms:.1f} "
+            f"| {result.max_ms:.0f} | {result.cpu_s:.1f} | {result.rss_before_mb:.0f} | {result.rss_after_mb:.0f} |"
         )
     lines += [
         "",
@@ -307,21 +351,26 @@ def write_section(text: str, report: Path = REPORT) -> None:
 
 def main() -> int:
     """Parse the options, run the load, print and record the results; 1 when any request failed."""
-    global TOKEN
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=200, help="concurrent clients (locust users)")
     parser.add_argument("--seconds", type=float, default=60, help="length of each run once every client runs")
     parser.add_argument("--runs", type=int, default=3, help="runs against the same API process")
-    parser.add_argument("--store", choices=["redis", "embedded"], default="redis" if shutil.which("redis-server") else "embedded")
-    parser.add_argument("--log-level", default="INFO", help="the API's CODEXCONTINUE_LOG_LEVEL (INFO, the default, logs every request)")
-    parser.add_argument("--idle-seconds", type=float, default=5, help="length of the one-client probes before and after")
+    parser.add_argument(
+        "--store", choices=["redis", "embedded"], default="redis" if shutil.which("redis-server") else "embedded"
+    )
+    parser.add_argument(
+        "--log-level", default="INFO", help="the API's CODEXCONTINUE_LOG_LEVEL (INFO, the default, logs every request)"
+    )
+    parser.add_argument(
+        "--idle-seconds", type=float, default=5, help="length of the one-client probes before and after"
+    )
     parser.add_argument("--growth-mb", type=float, default=10, help="RSS growth between runs still called flat")
     parser.add_argument("--json", type=Path, help="also write the results here as JSON")
     parser.add_argument("--no-write", action="store_true", help="do not touch docs/benchmarks.md")
     options = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as folder, Stack(Path(folder), options.store, options.log_level) as stack:
-        TOKEN = stack.admin_token()
+        MixUser.token = stack.admin_token()
         startup_rss = stack.rss_mb()
         idle_before = run_load(stack, 1, options.idle_seconds)
         runs = []

@@ -158,7 +158,13 @@ class Api(Service):
         for scope in scopes or ("admin",):
             words += ["--scope", scope]
         created = subprocess.run(
-            codexcontinue_command(*words), env=self.env, cwd=self.folder, capture_output=True, text=True, timeout=60
+            codexcontinue_command(*words),
+            env=self.env,
+            cwd=self.folder,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
         )
         assert created.returncode == 0, created.stderr
         return {"Authorization": f"Bearer {created.stdout.strip()}"}
@@ -198,7 +204,9 @@ class Traffic:
     `requests` are `(method, path, json_body_or_None)`; every answer is kept in `answers`.
     """
 
-    def __init__(self, url: str, headers: dict[str, str], requests: list[tuple[str, str, object]], clients: int = 4) -> None:
+    def __init__(
+        self, url: str, headers: dict[str, str], requests: list[tuple[str, str, object]], clients: int = 4
+    ) -> None:
         import threading
 
         self.url, self.headers, self.requests = url, headers, requests

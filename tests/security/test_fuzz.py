@@ -2,91 +2,340 @@
 packs enabled and an `admin` key, must never answer a 5xx and never answer a body that breaks the
 schema it declares.
 
-The app runs in-process (`schemathesis.openapi.from_asgi`) on the embedded store, with the
-Ollama-protocol test server standing in for Ollama (it has every pack's model), so the LLM routes
-answer too instead of a 503 for a missing Ollama. Generation is derandomized, so CI runs the same
-cases every time. `FUZZ_EXAMPLES` sets the examples per operation for the fuzzing phase (CI: 8);
-`FUZZ_SEED` switches to a random, seeded run for the long fuzz (see docs/security.md).
+The API is `codexcontinue api` in its own process (embedded store), with the Ollama-protocol test
+server standing in for Ollama: it has every pack's model, so the LLM routes answer too instead of
+a 503 for a missing Ollama. The schemathesis CLI (`schemathesis run`) fuzzes it over HTTP through
+all its phases (examples, coverage, fuzzing, stateful) and writes an NDJSON event report, which
+this test reads case by case. (Its pytest integration needs the app at collection time, or
+`from_fixture`, which does not work on pytest 9; the CLI is its primary interface anyway.)
+
+Bounded for CI: `--max-examples 8` per operation, `--generation-deterministic` and one worker, so
+every run sends the same requests in the same order; `--continue-on-failure`, so a known defect
+does not end an operation's fuzzing at its first case. `FUZZ_EXAMPLES=<n>` and `FUZZ_SEED=<n>` turn it into the long, seeded run
+described in docs/security.md.
 
 Checks: `not_a_server_error` (no 5xx) and `response_schema_conformance` (a documented status's
-body matches its schema). The other default checks judge things this API does on purpose and
-documents elsewhere (undocumented 401/403/404/413/429 codes, a 404 for an unknown id after a
-random DELETE), so they are not run rather than silenced per case. No operation is excluded.
+body matches its schema). The other checks judge statuses this API answers on purpose and
+documents in docs/decisions.md (401/403/404/413/429 are not in the OpenAPI document), so they
+are not run, rather than silenced case by case.
+
+No operation is left out. `DELETE /api/v1/keys/{prefix}` is fuzzed in a second pass of its own,
+with its own key: in the same pass, the stateful phase finds the fuzzer's own key prefix in
+`GET /api/v1/keys` and revokes it, after which every other operation only answers 401 and tests
+nothing.
+
+Known defects, each reproduced on its own by a strict xfail test below, are counted and reported
+rather than failing the fuzz; anything else fails it.
 """
 
 from __future__ import annotations
 
-import asyncio
+import base64
+import json
 import os
+import subprocess
+import sys
 from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
 
+import httpx
 import pytest
-import schemathesis
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import response_schema_conformance
+from security.processes import Api
 
-from codexcontinue.api.app import create_app
-from codexcontinue.settings import load_core_settings
 from codexcontinue.testing.ollama_server import OllamaTestServer
 
 pytestmark = pytest.mark.slow
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 SEED = os.environ.get("FUZZ_SEED")
-PACKS = ["developer", "finance", "health", "legal"]
-CASES: Counter[str] = Counter()
-STATUSES: Counter[int] = Counter()
+PACKS = "developer,finance,health,legal"
+PACK_MODELS = ["developer-reviewer", "finance-analyst", "health-clinician", "legal-analyst", "llama3.2:1b"]
+CHECKS = "not_a_server_error,response_schema_conformance"
+KEY_REVOCATION = "DELETE /api/v1/keys/{prefix}"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One failed check on one generated case."""
+
+    operation: str
+    check: str
+    code: str
+    status: int | None
+    body: object
+    message: str
+
+
+def is_core_error_body_on_422(failure: Failure, run_failures: list[Failure]) -> bool:
+    """The core's 422 body (`{"detail": "<text>", "errors": [...]}`) against FastAPI's declared
+    `HTTPValidationError` (`detail`: a list): see test_a_422_answer_matches_the_schema_the_openapi_document_declares."""
+    return (
+        failure.check == "response_schema_conformance"
+        and failure.status == 422
+        and isinstance(failure.body, dict)
+        and isinstance(failure.body.get("detail"), str)
+    )
+
+
+LEGAL_MATTER_FIELDS = ("title", "client", "opposing_parties", "status")  # none of them may be null
+
+
+def is_legal_matter_with_a_null_field(failure: Failure, run_failures: list[Failure]) -> bool:
+    """`PATCH /api/v1/legal/matters/{id}` with `null` for a field that may not be null stores it and
+    answers it (a schema break); from then on reading that matter fails validation in the pack, so
+    `GET /api/v1/legal/matters` and the matter's own routes answer 500. Both are this one defect:
+    see test_a_legal_matter_patched_with_null_fields_stays_valid_and_listable."""
+    if failure.operation == "PATCH /api/v1/legal/matters/{matter_id}" and failure.status == 200:
+        return isinstance(failure.body, dict) and any(failure.body.get(f) is None for f in LEGAL_MATTER_FIELDS)
+    stored_a_null = any(is_legal_matter_with_a_null_field(f, []) for f in run_failures)
+    return (
+        stored_a_null
+        and failure.status == 500
+        and failure.operation.split(" ", 1)[1].startswith("/api/v1/legal/matters")
+        and isinstance(failure.body, dict)
+        and failure.body.get("detail", "").startswith("Internal error in pack 'legal'")
+    )
+
+
+def is_developer_docs_of_unparsable_code(failure: Failure, run_failures: list[Failure]) -> bool:
+    """`POST /api/v1/developer/docs/code` with code that does not parse: griffe's LoadingError is
+    caught, then its handler reads an unset local and raises: see
+    test_developer_docs_of_code_that_does_not_parse_is_not_a_500."""
+    return (
+        failure.operation == "POST /api/v1/developer/docs/code"
+        and failure.status == 500
+        and isinstance(failure.body, dict)
+        and failure.body.get("detail", "").startswith("Internal error in pack 'developer'")
+    )
+
+
+def is_finance_transactions_past_a_c_long(failure: Failure, run_failures: list[Failure]) -> bool:
+    """`GET /api/v1/finance/transactions?offset=<more than 2**63>`: polars' slice() overflows: see
+    test_finance_transactions_with_a_huge_offset_is_not_a_500."""
+    return (
+        failure.operation == "GET /api/v1/finance/transactions"
+        and failure.status == 500
+        and isinstance(failure.body, dict)
+        and failure.body.get("detail", "").startswith("Internal error in pack 'finance'")
+    )
+
+
+KNOWN_DEFECTS = {
+    "core: 422 bodies do not match the declared HTTPValidationError schema": is_core_error_body_on_422,
+    "legal pack: PATCH of a matter stores null fields, then reading it answers 500": is_legal_matter_with_a_null_field,
+    "developer pack: docs of code that does not parse answer 500": is_developer_docs_of_unparsable_code,
+    "finance pack: a transactions offset beyond a C long answers 500": is_finance_transactions_past_a_c_long,
+}
+
+
+@dataclass
+class FuzzRun:
+    """What one `schemathesis run` did: cases sent, statuses answered, failed checks."""
+
+    cases: int
+    operations: set[str]
+    statuses: Counter[int]
+    failures: list[Failure]
+    output: str
+
+
+def read_report(ndjson: Path, output: str) -> FuzzRun:
+    """Every case of a schemathesis NDJSON report, with its check outcomes and its answer."""
+    cases: dict[str, tuple[str, int | None]] = {}
+    failures: dict[tuple[str, str], Failure] = {}
+    with ndjson.open() as lines:  # hundreds of MB on a long run: one event at a time
+        for line in lines:
+            if line.startswith('{"ScenarioFinished"'):
+                record_scenario(json.loads(line)["ScenarioFinished"]["recorder"], cases, failures)
+    return FuzzRun(
+        cases=len(cases),
+        operations={operation for operation, _ in cases.values()},
+        statuses=Counter(status for _, status in cases.values()),
+        failures=list(failures.values()),
+        output=output,
+    )
+
+
+def record_scenario(recorded: dict, cases: dict, failures: dict) -> None:
+    """Add one scenario's cases (operation and status) and failed checks to `cases` and `failures`."""
+    interactions = recorded.get("interactions", {})
+    for case_id, checks in recorded.get("checks", {}).items():
+        case = recorded["cases"][case_id]["value"]
+        operation = f"{case['method']} {case['path']}"  # stateful scenarios hold many operations
+        response = (interactions.get(case_id) or {}).get("response") or {}
+        status = response.get("status_code")
+        cases[case_id] = (operation, status)
+        if status is not None and status >= 500:  # every one, whether or not schemathesis reported it
+            failures[(case_id, "not_a_server_error")] = Failure(
+                operation, "not_a_server_error", "5xx", status, _body(response), f"{status} answer"
+            )
+        for check in checks:
+            if check["status"] != "failure" or (case_id, check["name"]) in failures:
+                continue
+            info = check["failure_info"]["failure"]
+            failures[(case_id, check["name"])] = Failure(
+                operation, check["name"], info.get("code", ""), status, _body(response), info.get("message", "")
+            )
+
+
+def _body(response: dict) -> object:
+    content = response.get("content") or {}
+    raw = base64.b64decode(content["$base64"]) if "$base64" in content else b""
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw.decode(errors="replace")
+
+
+def fuzz(api: Api, headers: dict[str, str], report_dir: Path, *selection: str) -> FuzzRun:
+    """Run `schemathesis run` against the API's OpenAPI document and read its report."""
+    generation = ["--seed", SEED] if SEED else ["--generation-deterministic"]
+    command = [
+        sys.executable, "-m", "schemathesis.cli", "run", f"{api.url}/openapi.json",
+        "--header", f"Authorization: {headers['Authorization']}",
+        "--checks", CHECKS, "--max-examples", str(EXAMPLES), *generation,
+        "--workers", "1", "--request-timeout", "30", "--no-color", "--continue-on-failure",
+        "--report", "ndjson", "--report-ndjson-path", str(report_dir / "events.ndjson"),
+        *selection,
+    ]  # fmt: skip
+    report_dir.mkdir(parents=True)
+    ran = subprocess.run(
+        command, cwd=report_dir, capture_output=True, text=True, timeout=120 + 15 * EXAMPLES, check=False
+    )
+    assert ran.returncode in (0, 1), (
+        f"schemathesis could not run ({ran.returncode}):\n{ran.stdout[-3000:]}\n{ran.stderr[-3000:]}"
+    )
+    return read_report(report_dir / "events.ndjson", ran.stdout)
 
 
 @pytest.fixture(scope="module")
-def fuzzed_api(tmp_path_factory):
-    """The app with every pack, the test server as Ollama, and an admin key's headers."""
-    folder = tmp_path_factory.mktemp("fuzz")
-    with OllamaTestServer(models=["llama3.2:1b"]) as ollama:
-        settings = load_core_settings(
-            packs=PACKS, data_dir=folder / "data", ollama_hosts=[ollama.url], rate_limit="", llm_tokens_per_day=0
-        )
-        app = create_app(settings)
-        active = sorted(app.state.registry.active())
-        assert active == PACKS, f"every pack must be active to fuzz it: {app.state.registry.status_table()}"
-        for pack in PACKS:
-            for spec in app.state.registry.packs[pack].models:
-                ollama.add_model(spec.name)
-        token, _ = asyncio.run(app.state.keyring.create("fuzz", ["admin"]))
-        yield app, {"Authorization": f"Bearer {token}"}
+def ollama():
+    with OllamaTestServer(models=PACK_MODELS) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
-def api_schema(fuzzed_api):
-    app, headers = fuzzed_api
-    schema = schemathesis.openapi.from_asgi("/openapi.json", app)
-    schema.config.update(headers=headers)
-    if SEED is None:
-        schema.config.generation.update(max_examples=EXAMPLES, deterministic=True)
-    else:
-        schema.config.generation.update(max_examples=EXAMPLES)
-        schema.config.seed = int(SEED)
-    return schema
+def api(tmp_path_factory, ollama):
+    """`codexcontinue api` with every pack; no request rate limit or token quota (they would turn
+    the fuzz into a test of 429s)."""
+    api = Api(
+        tmp_path_factory.mktemp("fuzz"), packs=PACKS, ollama_hosts=ollama.url, rate_limit="", llm_tokens_per_day="0"
+    )
+    try:
+        api.start()
+        states = {row["name"]: row["state"] for row in httpx.get(
+            f"{api.url}/api/v1/packs", headers=api.create_key("admin"), timeout=30
+        ).json()}  # fmt: skip
+        assert all(states[pack] == "active" for pack in PACKS.split(",")), states
+        yield api
+    finally:
+        api.stop()
 
 
-schema = schemathesis.pytest.from_fixture("api_schema")
+@pytest.mark.timeout(300 + 30 * EXAMPLES)
+def test_no_operation_answers_a_5xx_or_a_body_that_breaks_its_declared_schema(api, tmp_path, capsys):
+    everything_else = fuzz(api, api.create_key("admin"), tmp_path / "all", "--exclude-name", KEY_REVOCATION)
+    revocation = fuzz(api, api.create_key("admin"), tmp_path / "revocation", "--include-name", KEY_REVOCATION)
 
-
-@schema.parametrize()
-def test_no_operation_answers_a_5xx_or_breaks_its_declared_schema(case):
-    response = case.call_and_validate(checks=[not_a_server_error, response_schema_conformance])
-    CASES[f"{case.method} {case.path}"] += 1
-    STATUSES[response.status_code] += 1
-
-
-def test_report_what_was_fuzzed(capsys):
-    """Runs after the fuzz (same module): prints the case counts the docs quote."""
-    if not CASES:
-        pytest.skip("the fuzz test did not run in this session")
+    runs = [everything_else, revocation]
+    known: Counter[str] = Counter()
+    unknown: list[Failure] = []
+    for run in runs:
+        for failure in run.failures:
+            names = [name for name, matches in KNOWN_DEFECTS.items() if matches(failure, run.failures)]
+            known.update(names)
+            if not names:
+                unknown.append(failure)
+    statuses = sum((run.statuses for run in runs), Counter())
+    operations = set().union(*(run.operations for run in runs))
+    documented = {
+        f"{method.upper()} {path}"
+        for path, item in httpx.get(f"{api.url}/openapi.json").json()["paths"].items()
+        for method in item
+        if method in ("get", "put", "post", "delete", "patch")
+    }
+    cases = sum(run.cases for run in runs)
     with capsys.disabled():
         print(
-            f"\nfuzz: {sum(CASES.values())} cases over {len(CASES)} operations "
-            f"(examples per operation {EXAMPLES}, seed {SEED or 'derandomized'}); "
-            f"statuses {dict(sorted(STATUSES.items()))}"
+            f"\nfuzz: {cases} cases over {len(documented & operations)} of {len(documented)} operations "
+            f"(max {EXAMPLES} examples per operation, {'seed ' + SEED if SEED else 'deterministic'}); "
+            f"statuses {dict(sorted(statuses.items(), key=lambda item: item[0] or 0))}; "
+            f"known defects hit: {dict(known)}; other failures: {len(unknown)}"
         )
-    assert not [status for status in STATUSES if status >= 500]
+
+    assert documented <= operations, f"operations never fuzzed: {sorted(documented - operations)}"
+    assert not unknown, "\n\n".join(
+        f"{f.operation} -> {f.status} {f.code}: {f.message[:1500]}\n{str(f.body)[:500]}" for f in unknown[:10]
+    )
+
+
+# The defects the fuzz found, each reproduced deterministically. When one is fixed its test
+# passes, strict xfail turns that into a failure, and its entry in KNOWN_DEFECTS goes too.
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="core defect: every 422 answers {'detail': '<text>', 'errors': [{field, message}]} (docs/decisions.md) "
+    "but the OpenAPI document still declares FastAPI's HTTPValidationError (detail: a list of "
+    "{loc, msg, type}) for every operation's 422",
+)
+def test_a_422_answer_matches_the_schema_the_openapi_document_declares(api):
+    import jsonschema
+
+    headers = api.create_key("admin")
+    document = httpx.get(f"{api.url}/openapi.json").json()
+    answer = httpx.post(f"{api.url}/api/v1/legal/citations", json={}, headers=headers, timeout=30)
+    declared = document["paths"]["/api/v1/legal/citations"]["post"]["responses"]["422"]["content"]["application/json"][
+        "schema"
+    ]
+
+    assert answer.status_code == 422
+    jsonschema.validate(answer.json(), {**declared, "components": document["components"]})
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="legal pack defect: PATCH /api/v1/legal/matters/{id} accepts null for title, client, opposing_parties "
+    "and status, answers 200 with the null and stores it; every later GET /api/v1/legal/matters then answers 500 "
+    "(pydantic ValidationError reading the stored matter)",
+)
+def test_a_legal_matter_patched_with_null_fields_stays_valid_and_listable(api):
+    client = httpx.Client(base_url=api.url, headers=api.create_key("admin"), timeout=30)
+    matter = client.post("/api/v1/legal/matters", json={"title": "Lease dispute", "client": "Acme"}).json()
+
+    patched = client.patch(f"/api/v1/legal/matters/{matter['id']}", json={"status": None, "opposing_parties": None})
+    listed = client.get("/api/v1/legal/matters")
+
+    assert patched.status_code == 422 or patched.json()["status"] in ("open", "pending", "closed"), patched.text
+    assert listed.status_code == 200, listed.text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="developer pack defect: POST /api/v1/developer/docs/code with code that does not parse answers 500: "
+    "read_api() catches griffe's LoadingError and then reads `shown`, a local set only in the other branch "
+    "(UnboundLocalError, package_api.py); expected a 422 or the file listed under `skipped`",
+)
+def test_developer_docs_of_code_that_does_not_parse_is_not_a_500(api):
+    answer = httpx.post(
+        f"{api.url}/api/v1/developer/docs/code", json={"code": "def broken(:\n    pass\n"},
+        headers=api.create_key("admin"), timeout=30,
+    )  # fmt: skip
+
+    assert answer.status_code < 500, answer.text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="finance pack defect: GET /api/v1/finance/transactions?offset=<2**63 or more> answers 500 "
+    "(OverflowError: Python int too large to convert to C long, in polars' slice()); `offset` and `limit` "
+    "have no upper bound, so a 422 or an empty page is expected",
+)
+def test_finance_transactions_with_a_huge_offset_is_not_a_500(api):
+    answer = httpx.get(
+        f"{api.url}/api/v1/finance/transactions", params={"offset": str(2**64)},
+        headers=api.create_key("admin"), timeout=30,
+    )  # fmt: skip
+
+    assert answer.status_code < 500, answer.text

@@ -119,9 +119,7 @@ def api(tmp_path_factory):
     for name, source in PLUGINS.items():
         (plugins / name).write_text(source)
     with OllamaTestServer(models=["legal-analyst"]) as ollama:
-        api = Api(
-            folder, packs="legal,brittle,meddler,stumbler", plugins_dir=str(plugins), ollama_hosts=ollama.url
-        )
+        api = Api(folder, packs="legal,brittle,meddler,stumbler", plugins_dir=str(plugins), ollama_hosts=ollama.url)
         try:
             api.start()
             headers = api.create_key("admin")
@@ -204,9 +202,7 @@ def exchange_on_one_connection(port: int, token: str, paths: list[str]) -> list[
         stream = sock.makefile("rb")
         for path in paths:
             try:
-                sock.sendall(
-                    f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {token}\r\n\r\n".encode()
-                )
+                sock.sendall(f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: {token}\r\n\r\n".encode())
                 status = stream.readline().decode().strip()
                 length = 0
                 while (header := stream.readline().decode().strip()) != "":
