@@ -177,11 +177,6 @@ def test_a_hook_that_raises_quarantines_its_pack_and_the_other_packs_keep_answer
     assert ready["checks"]["packs"]["legal"]["ok"] is True
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core defect: a pack quarantined at run time (a hook raised) keeps serving its routes with 200 "
-    "while /api/v1/packs and /readyz report it failed; its routes should answer a JSON 503 naming the quarantine",
-)
 def test_a_quarantined_packs_routes_answer_a_json_503_naming_the_quarantine(api):
     api, client = api
     client.post("/api/v1/legal/documents/summary", json={"text": "Any text makes meddler's hook raise."})
@@ -215,12 +210,6 @@ def exchange_on_one_connection(port: int, token: str, paths: list[str]) -> list[
     return lines
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core defect: after a route raises, Starlette's ServerErrorMiddleware re-raises once the JSON 500 "
-    "is sent and uvicorn closes the kept-alive connection ('Exception in ASGI application'), so the client's "
-    "next request on it, to any pack, fails with a connection reset instead of being answered",
-)
 def test_after_a_500_the_kept_alive_connection_still_serves_the_next_request(api):
     api, client = api
     token = client.headers["authorization"]

@@ -24,7 +24,7 @@ from ..store import Store, open_store
 from .auditing import AuditMiddleware
 from .core_routes import core_router, probe_router
 from .deps import pack_scope
-from .errors import install_error_handlers
+from .errors import UnexpectedErrors, install_error_handlers
 from .http_metrics import HttpMetrics
 from .hygiene import BodyLimit, SecurityHeaders, TimeLimit
 from .key_routes import key_router
@@ -94,6 +94,7 @@ def create_app(
 def _add_middleware(app: FastAPI, settings: CoreSettings) -> None:
     """Request hygiene, metrics and the audit trail; the last added runs first, so the audit and
     the metrics also see the answers the limits give (413, 504)."""
+    app.add_middleware(UnexpectedErrors)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(TimeLimit, seconds=settings.request_timeout_s)
     app.add_middleware(AuditMiddleware, trail=app.state.audit, settings=settings)

@@ -86,6 +86,13 @@ def pack_scope(pack: str) -> Callable[..., Any]:
     """A dependency for a pack's routes: '<pack>:read' for reads (see `required_action`), else write."""
 
     async def check(request: Request, key: ApiKeyDep) -> ApiKey:
+        if pack not in request.app.state.registry.packs:
+            status = request.app.state.registry.statuses.get(pack)
+            raise HTTPException(
+                503,
+                f"Pack '{pack}' is quarantined: {status.error if status else 'it failed'}. "
+                "Restart the process after fixing it; `codexcontinue packs doctor` says how.",
+            )
         scope = f"{pack}:{required_action(request)}"
         if not key.allows(scope):
             raise HTTPException(403, f"This API key lacks the '{scope}' scope.")

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..ml.errors import LLMError, LLMTimeout, LLMUnavailable, ModelNotFound
 from ..store import StoreUnavailable
@@ -53,22 +54,41 @@ async def _llm_error(request: Request, error: LLMError) -> JSONResponse:
     return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
 
 
-async def _unexpected_error(request: Request, error: Exception) -> JSONResponse:
-    reference = secrets.token_hex(4)
-    pack = pack_of(request.url.path)
-    where = f"pack '{pack}'" if pack else "the core"
-    log.error(
-        "unhandled error in %s on %s %s (reference %s)",
-        where,
-        request.method,
-        request.url.path,
-        reference,
-        exc_info=error,
-    )
-    return JSONResponse(
-        {"detail": f"Internal error in {where} (reference {reference}); the server log has details."},
-        status_code=500,
-    )
+class UnexpectedErrors:
+    """Answer an unhandled exception with a JSON 500 naming the pack and a reference in the log.
+
+    As middleware inside Starlette's ServerErrorMiddleware it handles the error completely: that
+    middleware would re-raise after answering, and uvicorn would then drop the kept-alive
+    connection and log a second traceback without the reference.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as error:  # noqa: BLE001 - this is the last place an error can be answered
+            if started:
+                raise  # half an answer is out: only closing the connection tells the client
+            reference = secrets.token_hex(4)
+            pack = pack_of(scope["path"])
+            where = f"pack '{pack}'" if pack else "the core"
+            log.error("unhandled error in %s on %s %s (reference %s)", where, scope["method"], scope["path"], reference,
+                      exc_info=error)  # fmt: skip
+            await JSONResponse(
+                {"detail": f"Internal error in {where} (reference {reference}); the server log has details."},
+                status_code=500,
+            )(scope, receive, send)
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -78,4 +98,3 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StoreUnavailable, _store_unavailable)
     app.add_exception_handler(QuotaExceeded, _quota_exceeded)
     app.add_exception_handler(LLMError, _llm_error)
-    app.add_exception_handler(Exception, _unexpected_error)

@@ -102,3 +102,20 @@ def test_the_detector_is_built_without_the_network(monkeypatch):
         assert (C.NAME, "Smith") in found("Seen by Dr. Smith.")
     finally:
         analyzer.cache_clear()
+
+
+def test_other_packs_access_log_lines_pass_untouched_and_health_ones_are_cleaned():
+    import logging
+
+    from codexcontinue_health.phi_log_filter import PhiLogFilter
+
+    fmt = '%s - "%s %s HTTP/%s" %d'
+    other = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, fmt,
+                              ("127.0.0.1:5000", "GET", "/api/v1/legal/about", "1.1", 200), None)  # fmt: skip
+    health = logging.LogRecord("uvicorn.access", logging.INFO, __file__, 1, fmt,
+                               ("127.0.0.1:5000", "GET", "/api/v1/health/icd10/search?q=John%20Smith%20555-867-5309",
+                                "1.1", 200), None)  # fmt: skip
+    PhiLogFilter().filter(other)
+    PhiLogFilter().filter(health)
+    assert other.getMessage() == '127.0.0.1:5000 - "GET /api/v1/legal/about HTTP/1.1" 200'
+    assert "555-867-5309" not in health.getMessage()
