@@ -67,66 +67,7 @@ class Failure:
     message: str
 
 
-def is_core_error_body_on_422(failure: Failure, run_failures: list[Failure]) -> bool:
-    """The core's 422 body (`{"detail": "<text>", "errors": [...]}`) against FastAPI's declared
-    `HTTPValidationError` (`detail`: a list): see test_a_422_answer_matches_the_schema_the_openapi_document_declares."""
-    return (
-        failure.check == "response_schema_conformance"
-        and failure.status == 422
-        and isinstance(failure.body, dict)
-        and isinstance(failure.body.get("detail"), str)
-    )
-
-
-LEGAL_MATTER_FIELDS = ("title", "client", "opposing_parties", "status")  # none of them may be null
-
-
-def is_legal_matter_with_a_null_field(failure: Failure, run_failures: list[Failure]) -> bool:
-    """`PATCH /api/v1/legal/matters/{id}` with `null` for a field that may not be null stores it and
-    answers it (a schema break); from then on reading that matter fails validation in the pack, so
-    `GET /api/v1/legal/matters` and the matter's own routes answer 500. Both are this one defect:
-    see test_a_legal_matter_patched_with_null_fields_stays_valid_and_listable."""
-    if failure.operation == "PATCH /api/v1/legal/matters/{matter_id}" and failure.status == 200:
-        return isinstance(failure.body, dict) and any(failure.body.get(f) is None for f in LEGAL_MATTER_FIELDS)
-    stored_a_null = any(is_legal_matter_with_a_null_field(f, []) for f in run_failures)
-    return (
-        stored_a_null
-        and failure.status == 500
-        and failure.operation.split(" ", 1)[1].startswith("/api/v1/legal/matters")
-        and isinstance(failure.body, dict)
-        and failure.body.get("detail", "").startswith("Internal error in pack 'legal'")
-    )
-
-
-def is_developer_docs_of_unparsable_code(failure: Failure, run_failures: list[Failure]) -> bool:
-    """`POST /api/v1/developer/docs/code` with code that does not parse: griffe's LoadingError is
-    caught, then its handler reads an unset local and raises: see
-    test_developer_docs_of_code_that_does_not_parse_is_not_a_500."""
-    return (
-        failure.operation == "POST /api/v1/developer/docs/code"
-        and failure.status == 500
-        and isinstance(failure.body, dict)
-        and failure.body.get("detail", "").startswith("Internal error in pack 'developer'")
-    )
-
-
-def is_finance_transactions_past_a_c_long(failure: Failure, run_failures: list[Failure]) -> bool:
-    """`GET /api/v1/finance/transactions?offset=<more than 2**63>`: polars' slice() overflows: see
-    test_finance_transactions_with_a_huge_offset_is_not_a_500."""
-    return (
-        failure.operation == "GET /api/v1/finance/transactions"
-        and failure.status == 500
-        and isinstance(failure.body, dict)
-        and failure.body.get("detail", "").startswith("Internal error in pack 'finance'")
-    )
-
-
-KNOWN_DEFECTS = {
-    "core: 422 bodies do not match the declared HTTPValidationError schema": is_core_error_body_on_422,
-    "legal pack: PATCH of a matter stores null fields, then reading it answers 500": is_legal_matter_with_a_null_field,
-    "developer pack: docs of code that does not parse answer 500": is_developer_docs_of_unparsable_code,
-    "finance pack: a transactions offset beyond a C long answers 500": is_finance_transactions_past_a_c_long,
-}
+KNOWN_DEFECTS: dict = {}  # none known now: every defect the fuzz found has been fixed
 
 
 @dataclass
@@ -274,12 +215,6 @@ def test_no_operation_answers_a_5xx_or_a_body_that_breaks_its_declared_schema(ap
 # passes, strict xfail turns that into a failure, and its entry in KNOWN_DEFECTS goes too.
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="core defect: every 422 answers {'detail': '<text>', 'errors': [{field, message}]} (docs/decisions.md) "
-    "but the OpenAPI document still declares FastAPI's HTTPValidationError (detail: a list of "
-    "{loc, msg, type}) for every operation's 422",
-)
 def test_a_422_answer_matches_the_schema_the_openapi_document_declares(api):
     import jsonschema
 
@@ -294,12 +229,6 @@ def test_a_422_answer_matches_the_schema_the_openapi_document_declares(api):
     jsonschema.validate(answer.json(), {**declared, "components": document["components"]})
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="legal pack defect: PATCH /api/v1/legal/matters/{id} accepts null for title, client, opposing_parties "
-    "and status, answers 200 with the null and stores it; every later GET /api/v1/legal/matters then answers 500 "
-    "(pydantic ValidationError reading the stored matter)",
-)
 def test_a_legal_matter_patched_with_null_fields_stays_valid_and_listable(api):
     client = httpx.Client(base_url=api.url, headers=api.create_key("admin"), timeout=30)
     matter = client.post("/api/v1/legal/matters", json={"title": "Lease dispute", "client": "Acme"}).json()
@@ -311,12 +240,6 @@ def test_a_legal_matter_patched_with_null_fields_stays_valid_and_listable(api):
     assert listed.status_code == 200, listed.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="developer pack defect: POST /api/v1/developer/docs/code with code that does not parse answers 500: "
-    "read_api() catches griffe's LoadingError and then reads `shown`, a local set only in the other branch "
-    "(UnboundLocalError, package_api.py); expected a 422 or the file listed under `skipped`",
-)
 def test_developer_docs_of_code_that_does_not_parse_is_not_a_500(api):
     answer = httpx.post(
         f"{api.url}/api/v1/developer/docs/code", json={"code": "def broken(:\n    pass\n"},
@@ -326,12 +249,6 @@ def test_developer_docs_of_code_that_does_not_parse_is_not_a_500(api):
     assert answer.status_code < 500, answer.text
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finance pack defect: GET /api/v1/finance/transactions?offset=<2**63 or more> answers 500 "
-    "(OverflowError: Python int too large to convert to C long, in polars' slice()); `offset` and `limit` "
-    "have no upper bound, so a 422 or an empty page is expected",
-)
 def test_finance_transactions_with_a_huge_offset_is_not_a_500(api):
     answer = httpx.get(
         f"{api.url}/api/v1/finance/transactions", params={"offset": str(2**64)},

@@ -24,7 +24,7 @@ from ..store import Store, open_store
 from .auditing import AuditMiddleware
 from .core_routes import core_router, probe_router
 from .deps import pack_scope
-from .errors import UnexpectedErrors, install_error_handlers
+from .errors import UnexpectedErrors, declare_validation_answer, install_error_handlers
 from .http_metrics import HttpMetrics
 from .hygiene import BodyLimit, SecurityHeaders, TimeLimit
 from .key_routes import key_router
@@ -83,6 +83,7 @@ def create_app(
     )
     attach_jobs(app)
     install_error_handlers(app)
+    declare_validation_answer(app)
     _add_middleware(app, settings)
     app.include_router(probe_router)
     app.include_router(core_router, prefix="/api/v1")

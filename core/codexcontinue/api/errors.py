@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import secrets
+import string
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -21,6 +23,38 @@ log = logging.getLogger("codexcontinue.api")
 
 async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
     return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+
+
+class InvalidField(BaseModel):
+    """One thing wrong with a request."""
+
+    field: str
+    message: str
+
+
+class ValidationErrorAnswer(BaseModel):
+    """The body of every 422: a sentence to show a person, and each problem on its own (a pack's
+    own 422 may give only the sentence)."""
+
+    detail: str
+    errors: list[InvalidField] = []
+
+
+def declare_validation_answer(app: FastAPI) -> None:
+    """Make the OpenAPI document declare the 422 body the app really sends (`ValidationErrorAnswer`)
+    instead of FastAPI's default, so clients and fuzzers can rely on it."""
+    generate = app.openapi
+
+    def openapi() -> dict:
+        schema = generate()
+        schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+        answer = ValidationErrorAnswer.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(answer.pop("$defs", {}))
+        schemas["HTTPValidationError"] = answer
+        schemas.pop("ValidationError", None)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
@@ -80,7 +114,8 @@ class UnexpectedErrors:
         except Exception as error:  # noqa: BLE001 - this is the last place an error can be answered
             if started:
                 raise  # half an answer is out: only closing the connection tells the client
-            reference = secrets.token_hex(4)
+            reference = "".join(secrets.choice(string.ascii_lowercase) for _ in range(10))  # no digits: log
+            # filters that mask long numbers (the health pack's PHI filter) leave it findable
             pack = pack_of(scope["path"])
             where = f"pack '{pack}'" if pack else "the core"
             log.error("unhandled error in %s on %s %s (reference %s)", where, scope["method"], scope["path"], reference,

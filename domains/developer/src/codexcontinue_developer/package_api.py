@@ -73,9 +73,9 @@ def read_api(tree: SourceTree) -> PackageApi:
         return api
     loaded_files: set[str] = set()
     for search_path, name in _import_roots(tree):
+        folder = f"{search_path}/{name}".lstrip("/")
+        shown = folder if (tree.root / folder).is_dir() else f"{folder}.py"
         if _left_out(name):
-            folder = f"{search_path}/{name}".lstrip("/")
-            shown = folder if (tree.root / folder).is_dir() else f"{folder}.py"
             api.skipped.append(SkippedFile(path=shown, reason="tests and build scripts are not part of the API"))
             continue
         try:

@@ -165,7 +165,7 @@ async def list_transactions(
     account: str | None = None,
     search: Annotated[str | None, Query(max_length=100, description="Text the description contains.")] = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000_000)] = 0,
 ) -> TransactionPage:
     """Transactions with their categories, newest first."""
     total, rows = await book.transactions(

@@ -11,7 +11,7 @@ import secrets
 from datetime import UTC, date, datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from codexcontinue.store import Store
 
@@ -80,6 +80,14 @@ class MatterUpdate(BaseModel):
     opposing_parties: list[str] | None = None
     court: str | None = None
     status: MatterStatus | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls_where_a_matter_needs_a_value(self) -> MatterUpdate:
+        nulled = [name for name in ("title", "client", "opposing_parties", "status")
+                  if name in self.model_fields_set and getattr(self, name) is None]  # fmt: skip
+        if nulled:
+            raise ValueError(f"{', '.join(nulled)} cannot be null; leave a field out to keep its value")
+        return self
 
 
 class Matter(MatterFields):
