@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 missing=()
 command -v redis-server >/dev/null || missing+=(redis-server)
 command -v chromium >/dev/null || missing+=(chromium)
+command -v wrk >/dev/null || missing+=(wrk)  # the load generator of benchmarks/run_all.py
 if ((${#missing[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     echo "Missing ${missing[*]}: install them with: sudo apt-get install -y ${missing[*]}" >&2
