@@ -14,6 +14,7 @@ _EXPORTS = {
     "PLUGIN_API_VERSION": "codexcontinue.packs",
     "ApiKeyDep": "codexcontinue.api.deps",
     "READ_SCOPE": "codexcontinue.api.deps",
+    "InputError": "codexcontinue.api.errors",
     "LLMDep": "codexcontinue.api.deps",
     "StoreDep": "codexcontinue.api.deps",
     "pack_settings": "codexcontinue.api.deps",

@@ -25,6 +25,21 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> JSONRe
     return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
 
 
+class InputError(ValueError):
+    """What a user sent cannot be used: raise it anywhere in a pack, and the client gets `status`
+    (422 by default; 413 for too much, 415 for an unsupported kind of file) with `message`, which
+    says what is wrong and what to do instead."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+async def _input_error(request: Request, error: InputError) -> JSONResponse:
+    return JSONResponse({"detail": error.message}, status_code=error.status)
+
+
 class InvalidField(BaseModel):
     """One thing wrong with a request."""
 
@@ -132,4 +147,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StoreUnavailable, _store_unavailable)
     app.add_exception_handler(QuotaExceeded, _quota_exceeded)
+    app.add_exception_handler(InputError, _input_error)
     app.add_exception_handler(LLMError, _llm_error)

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from codexcontinue_developer.archives import ArchiveLimits, unpack_archive
-from codexcontinue_developer.errors import InputError
+
+from codexcontinue import InputError
 
 ANALYSIS = "/api/v1/developer/analysis"
 LIMITS = ArchiveLimits(max_entries=2000, max_unpacked_bytes=50 * 1024 * 1024, max_ratio=100)

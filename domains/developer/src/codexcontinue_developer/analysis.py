@@ -6,7 +6,8 @@ from collections import Counter
 
 from pydantic import BaseModel, Field
 
-from .errors import InputError
+from codexcontinue import InputError
+
 from .lint import LintFailed, LintFinding, lint
 from .metrics import CodeBlock, FileMetrics, measure
 from .security import SecurityFinding, scan

@@ -8,16 +8,15 @@ from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
-from codexcontinue import READ_SCOPE, LLMDep
+from codexcontinue import READ_SCOPE, InputError, LLMDep
 
 from .analysis import AnalysisReport, analyse
 from .code_review import FunctionReview, review_function
 from .deps import SettingsDep, StrictBody, read_upload
-from .errors import InputError, InputErrorRoute
 from .settings import DeveloperSettings
 from .source_tree import ACCEPTED_UPLOADS, SourceTree, pasted_tree, uploaded_tree
 
-router = APIRouter(route_class=InputErrorRoute)
+router = APIRouter()
 UploadDep = Annotated[UploadFile, File(description=f"The code: {ACCEPTED_UPLOADS}.")]
 
 

@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import IO, Literal, cast
 
-from .errors import InputError
+from codexcontinue import InputError
+
 
 PYTHON_SUFFIXES = frozenset({".py", ".pyi"})
 RATIO_FLOOR_BYTES = 1024 * 1024

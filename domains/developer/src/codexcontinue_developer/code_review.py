@@ -8,9 +8,10 @@ from pydantic import BaseModel, Field
 
 from codexcontinue.ml.runtime import LLMRuntime
 
+from codexcontinue import InputError
+
 from .analysis import AnalysisReport
 from .definitions import definition_at, first_line
-from .errors import InputError
 from .lint import LintFinding
 from .metrics import CodeBlock
 from .reviewer_model import REVIEWER_MODEL

@@ -12,10 +12,11 @@ from rich.table import Table
 
 from codexcontinue.settings import load_pack_settings
 
+from codexcontinue import InputError
+
 from .analysis import AnalysisReport, analyse
 from .api_reference import api_reference
 from .docstring_coverage import docstring_coverage
-from .errors import InputError
 from .package_api import read_api
 from .scaffolding import AnswersInvalid, render
 from .settings import DeveloperSettings

@@ -7,9 +7,8 @@ from typing import Annotated
 from fastapi import Depends, UploadFile
 from pydantic import BaseModel, ConfigDict
 
-from codexcontinue import pack_settings
+from codexcontinue import InputError, pack_settings
 
-from .errors import InputError
 from .settings import DeveloperSettings
 from .source_tree import too_large
 

@@ -15,12 +15,11 @@ from .api_reference import api_reference
 from .deps import SettingsDep, StrictBody, read_upload
 from .docstring_coverage import DocstringCoverage, docstring_coverage
 from .docstring_drafts import DRAFTED_KINDS, DocstringDrafts, draft_docstrings
-from .errors import InputErrorRoute
 from .package_api import SkippedFile, read_api
 from .settings import DeveloperSettings
 from .source_tree import ACCEPTED_UPLOADS, SourceTree, pasted_tree, uploaded_tree
 
-router = APIRouter(route_class=InputErrorRoute)
+router = APIRouter()
 DRAFT_HELP = "Also draft docstrings for undocumented functions with the LLM, as a diff (needs Ollama)."
 
 

@@ -15,7 +15,6 @@ for area in (analysis_router, scaffold_router, docs_router):
     router.include_router(area)
 
 
-
 @router.get("/about")
 async def about() -> PackInfo:
     """The pack's identity, as the UI's overview page shows it."""

@@ -10,11 +10,10 @@ from starlette.concurrency import run_in_threadpool
 from codexcontinue import READ_SCOPE
 
 from .deps import StrictBody
-from .errors import InputErrorRoute
 from .scaffolding import AnswersInvalid, render_archive
 from .template_catalogue import TEMPLATES, TemplateInfo, template_named
 
-router = APIRouter(route_class=InputErrorRoute)
+router = APIRouter()
 
 
 class ScaffoldRequest(StrictBody):

@@ -19,7 +19,8 @@ from pydantic import BaseModel
 
 from codexcontinue.scaffold import PACK_TEMPLATE, ScaffoldError, render_pack
 
-from .errors import InputError
+from codexcontinue import InputError
+
 from .template_catalogue import ProjectTemplate
 
 COPIER_PROBLEMS = (

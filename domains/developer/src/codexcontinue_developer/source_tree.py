@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from codexcontinue import InputError
+
 from .archives import PYTHON_SUFFIXES, ArchiveLimits, archive_kind, unpack_archive
-from .errors import InputError
 from .settings import DeveloperSettings
 
 MODULE_FILE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*\.pyi?$")

@@ -18,7 +18,8 @@ from pydantic import BaseModel, Field
 
 from codexcontinue.scaffold import PACK_TEMPLATE
 
-from .errors import InputError
+from codexcontinue import InputError
+
 
 PACK_TEMPLATES = Path(__file__).parent / "templates"
 

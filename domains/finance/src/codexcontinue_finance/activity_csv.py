@@ -15,7 +15,9 @@ from datetime import date
 
 import polars as pl
 
-from .errors import InputError, listed
+from codexcontinue import InputError
+
+from .messages import listed
 from .text_columns import read_amounts, read_dates
 
 COLUMN_NAMES: dict[str, list[str]] = {

@@ -17,7 +17,9 @@ from collections import Counter
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
 
-from .errors import InputError, listed
+from codexcontinue import InputError
+
+from .messages import listed
 from .text_columns import (
     examples,
     looks_like_amount,

@@ -8,8 +8,9 @@ import numpy as np
 import polars as pl
 from pydantic import BaseModel, Field
 
+from codexcontinue import InputError
+
 from . import market
-from .errors import InputError
 
 
 class Metrics(BaseModel):

@@ -7,13 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
 from .deps import OwnerDataDep, SettingsDep
-from .errors import InputErrorRoute
 from .market_report import MarketAnalysis, analyse
 from .market_series import MarketSeries, SeriesInfo
 from .price_csv import read_prices
 from .uploads import decode_text, read_upload
 
-router = APIRouter(prefix="/market", tags=["finance: market"], route_class=InputErrorRoute)
+router = APIRouter(prefix="/market", tags=["finance: market"])
 
 
 def market_series(data: OwnerDataDep) -> MarketSeries:

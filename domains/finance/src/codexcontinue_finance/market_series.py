@@ -8,7 +8,8 @@ from datetime import UTC, date, datetime
 import polars as pl
 from pydantic import BaseModel
 
-from .errors import InputError
+from codexcontinue import InputError
+
 from .owner_data import OwnerData, checked_name
 
 #: Sample name -> (title, module of arch.data that loads it).

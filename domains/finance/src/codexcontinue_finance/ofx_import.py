@@ -9,7 +9,7 @@ import polars as pl
 from ofxtools.header import OFXHeaderError
 from ofxtools.Parser import OFXTree
 
-from .errors import InputError
+from codexcontinue import InputError
 
 
 def read_ofx(data: bytes, filename: str) -> pl.DataFrame:

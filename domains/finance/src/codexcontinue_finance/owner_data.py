@@ -10,7 +10,8 @@ import polars as pl
 
 from codexcontinue.store import Store
 
-from .errors import InputError
+from codexcontinue import InputError
+
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from codexcontinue import InputError
+
 from .activity_csv import Activity
-from .errors import InputError
 
 EPSILON = 1e-9
 

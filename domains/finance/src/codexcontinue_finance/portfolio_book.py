@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime
 
 from pydantic import BaseModel
 
+from codexcontinue import InputError
+
 from .activity_csv import read_activity
-from .errors import InputError
 from .owner_data import OwnerData, checked_name
 from .portfolio_report import PortfolioReport, portfolio_report
 from .price_csv import read_prices

@@ -8,12 +8,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, UploadFile
 
 from .deps import OwnerDataDep, SettingsDep
-from .errors import InputErrorRoute
 from .portfolio_book import PortfolioBook, PortfolioInfo
 from .portfolio_report import PortfolioReport
 from .uploads import decode_text, read_upload
 
-router = APIRouter(prefix="/portfolios", tags=["finance: portfolios"], route_class=InputErrorRoute)
+router = APIRouter(prefix="/portfolios", tags=["finance: portfolios"])
 
 
 def portfolio_book(data: OwnerDataDep, settings: SettingsDep) -> PortfolioBook:

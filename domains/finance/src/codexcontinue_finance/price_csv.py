@@ -8,7 +8,8 @@ import re
 
 import polars as pl
 
-from .errors import InputError
+from codexcontinue import InputError
+
 from .text_columns import examples, read_amounts, read_dates
 
 PRICE_NAMES = [

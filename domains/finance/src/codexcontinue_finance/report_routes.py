@@ -8,17 +8,16 @@ import polars as pl
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from codexcontinue import LLMDep
+from codexcontinue import InputError, LLMDep
 
 from .deps import OwnerDataDep, SettingsDep
-from .errors import InputError, InputErrorRoute
 from .portfolio_book import PortfolioBook
 from .report_figures import account_figures, portfolio_figures
 from .reports import CheckedReport, write_report
 from .summaries import monthly_summaries
 from .transaction_book import TransactionBook
 
-router = APIRouter(prefix="/reports", tags=["finance: reports"], route_class=InputErrorRoute)
+router = APIRouter(prefix="/reports", tags=["finance: reports"])
 
 
 class PortfolioReportRequest(BaseModel):

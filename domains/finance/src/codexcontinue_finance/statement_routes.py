@@ -10,11 +10,10 @@ from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel
 
 from .deps import OwnerDataDep, SettingsDep
-from .errors import InputErrorRoute
 from .statements import Ratio, Statement, compute_ratios, read_statement
 from .uploads import decode_text, read_upload
 
-router = APIRouter(prefix="/statements", tags=["finance: statements"], route_class=InputErrorRoute)
+router = APIRouter(prefix="/statements", tags=["finance: statements"])
 
 
 class StatementReport(BaseModel):

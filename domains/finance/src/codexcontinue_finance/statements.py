@@ -14,7 +14,9 @@ import re
 
 from pydantic import BaseModel, Field
 
-from .errors import InputError, listed
+from codexcontinue import InputError
+
+from .messages import listed
 from .text_columns import looks_like_amount
 
 #: Canonical item -> (label, names it is written as).

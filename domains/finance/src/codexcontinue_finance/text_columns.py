@@ -7,7 +7,9 @@ from datetime import datetime
 
 import polars as pl
 
-from .errors import InputError, listed
+from codexcontinue import InputError
+
+from .messages import listed
 
 DATE_FORMATS = [
     "%Y-%m-%d",

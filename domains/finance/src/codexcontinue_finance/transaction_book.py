@@ -9,10 +9,11 @@ from typing import Literal
 import polars as pl
 from pydantic import BaseModel, Field
 
+from codexcontinue import InputError
+
 from .anomalies import Anomaly, describe, find_anomalies
 from .bank_csv import ColumnMapping, CsvLayout, read_bank_csv
 from .categoriser import Categoriser, MerchantRule
-from .errors import InputError
 from .ledger import empty_ledger, ledger_rows, merge
 from .ofx_import import read_ofx
 from .owner_data import OwnerData

@@ -7,16 +7,17 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from codexcontinue import InputError
+
 from .bank_csv import ColumnMapping, CsvLayout
 from .categories import CATEGORIES
 from .categoriser import MerchantRule
 from .deps import OwnerDataDep, SettingsDep
-from .errors import InputError, InputErrorRoute
 from .summaries import Budget, BudgetStatus, MonthSummary
 from .transaction_book import AnomalyReport, ImportRecord, Transaction, TransactionBook
 from .uploads import read_upload
 
-router = APIRouter(prefix="/transactions", tags=["finance: transactions"], route_class=InputErrorRoute)
+router = APIRouter(prefix="/transactions", tags=["finance: transactions"])
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import UploadFile
 
-from .errors import InputError
+from codexcontinue import InputError
 
 
 async def read_upload(file: UploadFile, max_bytes: int) -> bytes:
