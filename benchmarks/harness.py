@@ -172,6 +172,19 @@ def write_docs(sections: list[Section], started: float) -> None:
     DOCS.write_text("\n".join(lines))
 
 
+def replace_section(heading: str, text: str, report: Path = DOCS) -> None:
+    """Put `text` (which starts with `heading`) into `report` in place of the old section of that
+    heading, up to the next `## `, or at the end; other sections stay as they are."""
+    current = report.read_text() if report.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
+    if pattern.search(current):
+        current = pattern.sub(lambda _: text.rstrip("\n") + "\n\n", current, count=1)
+    else:
+        current = current.rstrip("\n") + "\n\n" + text
+    report.parent.mkdir(parents=True, exist_ok=True)
+    report.write_text(current.rstrip("\n") + "\n")
+
+
 def _other_sections(ours: set[str]) -> list[str]:
     """Sections that other scripts wrote (load, fuzzing), kept as they are."""
     if not DOCS.exists():

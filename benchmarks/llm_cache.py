@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import platform
-import re
 import shutil
 import socket
 import statistics
@@ -34,10 +33,10 @@ from codexcontinue.ml.runtime import LLMRuntime
 from codexcontinue.store import LocalStore, RedisStore, Store
 from codexcontinue.testing.ollama_server import OllamaTestServer
 
+from harness import DOCS, replace_section
+
 MODEL = "llama3.2:1b"
-REPORT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SECTION = "## LLM response cache"
-HEADER = "# Benchmarks\n\nMeasured on demand with the scripts in `benchmarks/`; each script rewrites its own section.\n"
 
 
 async def time_calls(runtime: LLMRuntime, prompts: list[str]) -> list[float]:
@@ -170,18 +169,6 @@ async def run(latency: float, calls: int, burst: int) -> str:
     )
 
 
-def write_section(section: str, report: Path = REPORT) -> None:
-    """Put `section` into `report`, replacing the old one (up to the next `## ` heading) or appending it."""
-    text = report.read_text() if report.exists() else HEADER
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(text):
-        text = pattern.sub(lambda _: section + "\n", text, count=1)
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(text.rstrip("\n") + "\n")
-
-
 def main() -> None:
     """Parse the options, run the benchmark, print and record the results."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -191,8 +178,8 @@ def main() -> None:
     options = parser.parse_args()
     section = asyncio.run(run(options.latency, options.calls, options.burst))
     print(section)
-    write_section(section)
-    print(f"written to {REPORT}", file=sys.stderr)
+    replace_section(SECTION, section)
+    print(f"written to {DOCS}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -30,7 +30,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import socket
 import subprocess
@@ -49,9 +48,9 @@ import psutil
 from locust import FastHttpUser, constant, events
 from locust.env import Environment
 
-REPORT = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+from harness import DOCS, replace_section
+
 SECTION = "## Load"
-HEADER = "# Benchmarks\n\nMeasured on demand with the scripts in `benchmarks/`; each script rewrites its own section.\n"
 CITING_TEXT = "As held in Marbury v. Madison, 5 U.S. 137 (1803), and under 42 U.S.C. § 1983, the claim stands."
 RATE_LIMIT = "100000000/minute"  # on, so its cost is in the numbers, but never reached
 
@@ -338,17 +337,6 @@ def memory_verdict(growth: list[float], limit_mb: float) -> str:
     return f"Change from one load run's end to the next: {steps}: **it keeps growing**, investigate."
 
 
-def write_section(text: str, report: Path = REPORT) -> None:
-    """Put `text` into `report`, replacing the old "Load" section (up to the next `## `) or appending it."""
-    current = report.read_text() if report.exists() else HEADER
-    pattern = re.compile(rf"^{re.escape(SECTION)}\n.*?(?=^## |\Z)", re.MULTILINE | re.DOTALL)
-    if pattern.search(current):
-        current = pattern.sub(lambda _: text + "\n", current, count=1)
-    else:
-        current = current.rstrip("\n") + "\n\n" + text
-    report.write_text(current.rstrip("\n") + "\n")
-
-
 def main() -> int:
     """Parse the options, run the load, print and record the results; 1 when any request failed."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -385,8 +373,8 @@ def main() -> int:
                    "runs": [asdict(r) for r in runs], "idle_after": asdict(idle_after)}  # fmt: skip
         options.json.write_text(json.dumps(results, indent=2))
     if not options.no_write:
-        write_section(text)
-        print(f"written to {REPORT}", file=sys.stderr)
+        replace_section(SECTION, text)
+        print(f"written to {DOCS}", file=sys.stderr)
     errors = sum(r.errors for r in [idle_before, *runs, idle_after])
     return 1 if errors else 0
 

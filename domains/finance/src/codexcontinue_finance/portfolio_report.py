@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from .activity_csv import Activity
 from .performance import PriceBook, portfolio_returns
-from .portfolio import EPSILON, replay
+from .portfolio import EPSILON, Realisation, replay
 
 UNCLASSIFIED = "Unclassified"
 
@@ -51,20 +51,6 @@ class Slice(BaseModel):
     weight: float
 
 
-class Sale(BaseModel):
-    """Part of a sale matched to a lot."""
-
-    line: int
-    date: date
-    symbol: str
-    lot: str
-    quantity: float
-    proceeds: float
-    cost: float
-    gain: float
-    held_days: int
-
-
 class ReturnFigures(BaseModel):
     """Time-weighted and money-weighted (XIRR) returns, as fractions (0.05 = 5%)."""
 
@@ -98,7 +84,7 @@ class PortfolioReport(BaseModel):
     allocation_by_asset: list[Slice]
     allocation_by_class: list[Slice]
     returns: ReturnFigures
-    sales: list[Sale]
+    sales: list[Realisation]
 
 
 def portfolio_report(
@@ -183,7 +169,7 @@ def portfolio_report(
             **returns.__dict__,
             flows_from="deposits and withdrawals" if holdings.tracks_cash else "trades",
         ),
-        sales=[Sale(**sale.__dict__) for sale in holdings.realised],
+        sales=holdings.realised,
     )
 
 
