@@ -19,4 +19,6 @@ if ((${#missing[@]})); then
 fi
 
 python3 -m pip install --quiet --disable-pip-version-check "hatch>=1.16"
-exec hatch run test-all "$@"
+# The test environment installs the versions in constraints.txt, so a new upstream release cannot
+# change what CI tests; docs/decisions.md says how to refresh them.
+PIP_CONSTRAINT="$PWD/constraints.txt" exec hatch run test-all "$@"

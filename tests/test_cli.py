@@ -39,7 +39,7 @@ def test_keys_create_list_revoke(tmp_path):
     token = created.stdout.strip()
     assert token.startswith("cc_")
     listed = run_cli("keys", "list", "--json", env=env, cwd=tmp_path).stdout
-    assert token.split("_")[2] not in listed
+    assert token.split("_", 2)[2] not in listed
     [key] = json.loads(listed)
     assert key["name"] == "ci" and key["scopes"] == ["legal:read"] and not key["revoked"]
     run_cli("keys", "revoke", key["prefix"], env=env, cwd=tmp_path)
