@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -92,6 +93,9 @@ def serve(
     settings = _settings(api_host=host, ui_host=host, api_port=api_port, ui_port=ui_port)
     token = asyncio.run(_first_admin_key(settings))
     env = {**os.environ, f"{ENV_PREFIX}API_URL": settings.backend_url}
+    # SIGTERM becomes SystemExit so that the `finally` below stops the UI. Without this the UI
+    # outlives `kill <serve>`: uvicorn re-raises the signal it caught once it has shut down.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     ui = subprocess.Popen(_streamlit_command(settings.ui_host, settings.ui_port), env=env)
     try:
         out.print(f"CodexContinue API: {settings.backend_url}  (docs at {settings.backend_url}/docs)")
@@ -102,7 +106,10 @@ def serve(
         _run_api(settings, in_process_worker=True)
     finally:
         ui.terminate()
-        ui.wait(timeout=10)
+        try:
+            ui.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            ui.kill()
 
 
 async def _first_admin_key(settings: CoreSettings) -> str | None:

@@ -135,3 +135,18 @@ def test_serve_signs_in_and_shows_every_pack(serve):
         expect(page.get_by_text("Citations, contract review and matters")).to_be_visible()
         page.screenshot(path=shots / "3-legal-overview.png")
         browser.close()
+
+
+def test_stopping_serve_stops_its_ui(serve):
+    import psutil
+
+    serve.wait_for_line(r"CodexContinue UI:")
+    wait_for_http(f"http://127.0.0.1:{serve.ui_port}/_stcore/health")
+    children = psutil.Process(serve.process.pid).children(recursive=True)
+    assert any("streamlit" in " ".join(child.cmdline()) for child in children), children
+
+    serve.process.terminate()
+
+    assert serve.process.wait(timeout=30) == 0
+    _, alive = psutil.wait_procs(children, timeout=15)
+    assert alive == [], f"still running after serve stopped: {[child.cmdline() for child in alive]}"
