@@ -44,6 +44,14 @@ def test_a_bad_core_setting_names_the_variable(monkeypatch, tmp_path):
         load_core_settings()
 
 
+def test_a_rate_limit_is_parsed_when_set_and_the_default_stands(monkeypatch, tmp_path):
+    monkeypatch.chdir(tmp_path)
+    assert load_core_settings().rate_limit == "600/minute"
+    monkeypatch.setenv("CODEXCONTINUE_RATE_LIMIT", "10 per fortnight")
+    with pytest.raises(SettingsError, match="CODEXCONTINUE_RATE_LIMIT: .* is not a rate like '600/minute'"):
+        load_core_settings()
+
+
 def test_pack_settings_come_from_env_dotenv_and_secrets_folder(vault_site, codexcontinue_settings, tmp_path, monkeypatch):
     secrets = tmp_path / "secrets"
     secrets.mkdir()

@@ -9,10 +9,12 @@ the worker agree on it; when the stack goes down the keys expire and nothing sta
 from __future__ import annotations
 
 import time
-
-import redis
+from typing import TYPE_CHECKING
 
 from .settings import CoreSettings, SettingsError
+
+if TYPE_CHECKING:
+    import redis
 
 ANNOUNCED = "announced"
 KEY_PREFIX = "codexcontinue:announced-pack:"
@@ -23,6 +25,8 @@ def _client(settings: CoreSettings) -> redis.Redis:
         raise SettingsError(
             "CODEXCONTINUE_PACKS=announced needs CODEXCONTINUE_REDIS_URL: packs are announced in Redis"
         )
+    import redis  # here, not at the top: `packs list` must not pay redis-py's ~90 ms import
+
     return redis.Redis.from_url(settings.redis_url.get_secret_value(), socket_connect_timeout=5)
 
 

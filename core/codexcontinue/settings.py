@@ -76,7 +76,9 @@ class CoreSettings(BaseSettings):
         description="A running job's lease, renewed by its worker; a dead worker's job restarts after it.",
     )
     rate_limit: str = Field(
-        default="600/minute", description="Requests per key and pack, e.g. '600/minute'; empty: no limit."
+        default="600/minute",
+        validate_default=False,  # a known-good default; skipping its parse keeps `limits` out of every CLI start
+        description="Requests per key and pack, e.g. '600/minute'; empty: no limit.",
     )
     llm_tokens_per_day: int = Field(default=1_000_000, ge=0, description="LLM tokens per key per day; 0: no quota.")
     max_body_bytes: int = Field(default=50 * 1024 * 1024, gt=0, description="Largest request body accepted (413 above).")
