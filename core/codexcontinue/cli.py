@@ -158,7 +158,10 @@ def ui(host: HostOption = None, port: PortOption = None) -> None:
     """Run the Streamlit UI shell."""
     settings = _settings(ui_host=host, ui_port=port)
     command = _streamlit_command(settings.ui_host, settings.ui_port)
-    raise typer.Exit(subprocess.call(command))
+    sys.stdout.flush()
+    # This process becomes Streamlit, so a stop signal (`docker stop`, `kill`) reaches it directly
+    # and no orphan is left behind.
+    os.execv(command[0], command)
 
 
 def _streamlit_command(host: str, port: int) -> list[str]:

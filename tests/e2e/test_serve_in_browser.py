@@ -2,7 +2,8 @@
 
 It starts the real command, reads the admin key it prints, checks /readyz, signs in through the
 UI, sees every pack in the navigation, opens a pack page that calls the backend, and saves
-screenshots under test-output/e2e/ (or $CODEXCONTINUE_TEST_OUTPUT).
+screenshots under test-output/e2e/ (or $CODEXCONTINUE_TEST_OUTPUT). Stopping `serve` or `ui` leaves
+no process behind.
 """
 
 from __future__ import annotations
@@ -150,3 +151,21 @@ def test_stopping_serve_stops_its_ui(serve):
     assert serve.process.wait(timeout=30) == 0
     _, alive = psutil.wait_procs(children, timeout=15)
     assert alive == [], f"still running after serve stopped: {[child.cmdline() for child in alive]}"
+
+
+def test_the_ui_command_becomes_streamlit_so_a_stop_signal_leaves_nothing_behind(tmp_path):
+    import psutil
+
+    port = free_port()
+    ui = subprocess.Popen(
+        [sys.executable, "-m", "codexcontinue.cli", "ui", "--port", str(port)],
+        env={**os.environ, "CODEXCONTINUE_DATA_DIR": str(tmp_path / "data")}, cwd=tmp_path,
+    )  # fmt: skip
+    try:
+        assert wait_for_http(f"http://127.0.0.1:{port}/_stcore/health").text == "ok"
+        assert "streamlit" in psutil.Process(ui.pid).cmdline()
+        assert psutil.Process(ui.pid).children(recursive=True) == []
+        ui.terminate()
+        assert ui.wait(timeout=30) == 0
+    finally:
+        ui.kill()
