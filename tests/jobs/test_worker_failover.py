@@ -115,13 +115,14 @@ def test_health_is_503_while_models_cannot_be_ensured_and_200_once_they_are(
         waiting = health(unreachable)
     ready = health(reachable, until=200)
 
-    assert waiting.json()["status"] == "degraded"
-    assert "the LLM backend is not reachable" in waiting.json()["models"]["detail"]
-    assert waiting.json()["redis"] == {"ok": True}
-    assert ready.json()["status"] == "ready"
-    assert ready.json()["models"]["models"] == ["modelled-assistant"]
-    assert {"model": "modelled-assistant", "action": "created", "detail": ""} in ready.json()["models"]["actions"]
-    assert ready.json()["jobs"]["tasks"] == [
+    waiting, ready = waiting.json(), ready.json()
+    assert waiting["status"] == "degraded", waiting
+    assert "the LLM backend is not reachable" in waiting["models"]["detail"], waiting
+    assert waiting["redis"] == {"ok": True}, waiting
+    assert ready["status"] == "ready", ready
+    assert ready["models"]["models"] == ["modelled-assistant"], ready
+    assert {"model": "modelled-assistant", "action": "created", "detail": ""} in ready["models"]["actions"], ready
+    assert ready["jobs"]["tasks"] == [
         "core.generate", "jobtest.count", "jobtest.explode", "jobtest.spell", "jobtest.stall"
     ]  # fmt: skip
     models_in_ollama = httpx.get(f"{ollama_server.url}/api/tags").json()["models"]
