@@ -51,8 +51,8 @@ async def per_request_ms(app: Any, method: str, path: str, headers: dict[str, st
     return (time.perf_counter() - started) / calls * 1000
 
 
-def profile(app: Any, method: str, path: str, headers: dict[str, str], body: dict | None, calls: int = 500) -> str:
-    """The top functions by own time per request, as one line."""
+def profile(app: Any, method: str, path: str, headers: dict[str, str], body: dict | None, calls: int = 500) -> dict:
+    """Own time per function over `calls` requests, in ms per request, keyed by (file, line, name)."""
 
     async def run() -> cProfile.Profile:
         for _ in range(20):
@@ -65,5 +65,11 @@ def profile(app: Any, method: str, path: str, headers: dict[str, str], body: dic
         return profiler
 
     stats = pstats.Stats(asyncio.run(run()))
-    top = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)[:6]
-    return "; ".join(f"{Path(file).name}:{name} {own / calls * 1000:.3f} ms" for (file, _, name), (_, _, own, _, _) in top)
+    return {key: own / calls * 1000 for key, (_, _, own, _, _) in stats.stats.items()}
+
+
+def added_time(platform: dict, bare: dict, top: int = 8) -> str:
+    """The functions whose own time the platform adds over the bare app, largest first, as one line."""
+    added = {key: platform.get(key, 0.0) - bare.get(key, 0.0) for key in platform.keys() | bare.keys()}
+    largest = sorted(added.items(), key=lambda item: item[1], reverse=True)[:top]
+    return "; ".join(f"{Path(file).name}:{name} +{ms:.3f} ms" for (file, _, name), ms in largest)
