@@ -78,8 +78,8 @@ def run(counts: tuple[int, ...] = (4, 50, 200), repeats: int = 5) -> Section:
     ]  # fmt: skip
     body = "\n".join([
         f"Generated packs (one route, one model each) installed as distributions beside the {BUILT_IN} built-in ones; "
-        f"`packs list` timed as a fresh process (median of {repeats}). `create_app()` is timed twice in a fresh process "
-        "(median of 3 processes): the first build imports every pack, and the built-in packs' libraries dominate it; "
+        f"`packs list` timed as a fresh process (median of {repeats}). `create_app()` is timed eight times in each of 3 fresh "
+        "processes: the first build imports every pack, and the built-in packs' libraries dominate it; "
         "the builds after it (median of 7) are the platform's own work (discovery, hooks, routers), on which linearity is judged. "
         f"A bare `import codexcontinue.cli` takes {startup:.0f} ms.",
         "",
