@@ -47,6 +47,28 @@ async def test_incr_is_atomic_under_concurrency(store):
     assert await store.get("hits") == b"50"
 
 
+async def test_update_json_loses_no_concurrent_change(store):
+    def add(number: int):
+        return lambda document: {"seen": [*(document or {"seen": []})["seen"], number]}
+
+    written = await asyncio.gather(*(store.update_json("ledger", add(n)) for n in range(30)))
+
+    assert sorted((await store.get_json("ledger"))["seen"]) == list(range(30))
+    assert max(len(document["seen"]) for document in written) == 30
+
+
+async def test_update_json_writes_nothing_when_the_change_raises(store):
+    await store.set_json("doc", {"v": 1})
+
+    def refuse(document):
+        raise LookupError(f"no, it has v={document['v']}")
+
+    with pytest.raises(LookupError, match="v=1"):
+        await store.update_json("doc", refuse)
+    assert await store.get_json("doc") == {"v": 1}
+    assert await store.update_json("fresh", lambda document: {"was": document}, ttl=60) == {"was": None}
+
+
 async def test_keys_by_prefix_treats_glob_characters_literally(store):
     for key in ("a:1", "a:2", "a*:3", "b:1"):
         await store.set(key, "x")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,7 +64,27 @@ class Store(ABC):
 
     async def set_json(self, key: str, value: Any, ttl: float | None = None) -> None:
         """Store `value` as JSON at `key`."""
-        await self.set(key, json.dumps(value, separators=(",", ":")), ttl)
+        await self.set(key, _dumps(value), ttl)
+
+    @abstractmethod
+    async def update(self, key: str, change: Callable[[bytes | None], bytes | str], ttl: float | None = None) -> None:
+        """Replace the value at `key` (None when absent) with `change(value)`, atomically.
+
+        No concurrent write is lost: when another writer changed the key meanwhile, `change` runs
+        again on the newer value, and what its last run returned is written. When `change` raises,
+        nothing is written and the error propagates. `change` must not await.
+        """
+
+    async def update_json(self, key: str, change: Callable[[Any], Any], ttl: float | None = None) -> Any:
+        """`update` for a JSON document (None when absent); returns the document written."""
+        written: list[Any] = []
+
+        def change_document(raw: bytes | None) -> str:
+            written[:] = [change(None if raw is None else json.loads(raw))]
+            return _dumps(written[0])
+
+        await self.update(key, change_document, ttl)
+        return written[0]
 
 
 class RedisStore(Store):
@@ -109,6 +130,14 @@ class RedisStore(Store):
 
         return await self.run(scan())
 
+    async def update(self, key: str, change: Callable[[bytes | None], bytes | str], ttl: float | None = None) -> None:
+        async def attempt(pipe: Any) -> None:  # redis-py runs it again when the WATCHed key changed
+            value = change(await pipe.get(key))
+            pipe.multi()
+            pipe.set(key, value, px=int(ttl * 1000) if ttl else None)
+
+        await self.run(self._client.transaction(attempt, key))
+
     async def ping(self) -> None:
         await self.run(self._client.ping())
 
@@ -152,6 +181,14 @@ class LocalStore(Store):
 
         return await asyncio.to_thread(scan)
 
+    async def update(self, key: str, change: Callable[[bytes | None], bytes | str], ttl: float | None = None) -> None:
+        def apply() -> None:
+            with self._cache.transact():  # an SQLite write transaction: other writers wait for it
+                value = change(self._cache.get(key))
+                self._cache.set(key, value.encode() if isinstance(value, str) else value, expire=ttl)
+
+        await asyncio.to_thread(apply)
+
     async def ping(self) -> None:
         return None
 
@@ -164,6 +201,10 @@ def open_store(settings: CoreSettings) -> Store:
     if settings.redis_url is not None:
         return RedisStore(settings.redis_url.get_secret_value())
     return LocalStore(settings.data_dir / "store")
+
+
+def _dumps(document: Any) -> str:
+    return json.dumps(document, separators=(",", ":"))
 
 
 def _glob_escape(text: str) -> str:

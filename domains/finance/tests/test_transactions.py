@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from pathlib import Path
 
 import pytest
+from codexcontinue_finance.owner_data import OwnerData
+from codexcontinue_finance.settings import FinanceSettings
+from codexcontinue_finance.transaction_book import TransactionBook
+
+from codexcontinue.store import LocalStore, RedisStore
 
 API = "/api/v1/finance"
 DATA = Path(__file__).parent / "data"
@@ -304,3 +310,27 @@ def test_deleting_an_import_removes_its_rows(upload, api_client, headers):
     removed = api_client.delete(f"{API}{IMPORTS}/{chase['id']}", headers=headers).json()
     assert removed == {"removed": 62}
     assert api_client.get(f"{API}/transactions", headers=headers).json()["total"] == 13
+
+
+@pytest.mark.parametrize("kind", ["redis", "local"])
+async def test_imports_and_corrections_made_at_the_same_time_are_all_kept(kind, request, tmp_path):
+    if kind == "redis":
+        redis_proc = request.getfixturevalue("redis_proc")
+        store = RedisStore(f"redis://{redis_proc.host}:{redis_proc.port}/0")
+        await store.client.flushall()
+    else:
+        store = LocalStore(tmp_path / "store")
+    book = TransactionBook(OwnerData(store, "owner"), FinanceSettings())
+    files = ["chase_checking.csv", "lloyds_current.csv"]
+    try:
+        records = await asyncio.gather(
+            *(book.import_file((DATA / name).read_bytes(), name, None, None, None) for name in files)
+        )
+        assert (await book.ledger()).height == sum(record.added for record in records) > 0
+        assert {record.filename for record in await book.imports()} == set(files)
+
+        merchants = (await book.ledger())["merchant"].unique().sort().to_list()[:2]
+        await asyncio.gather(*(book.correct(f"Category {m}", None, m) for m in merchants))
+        assert await book.corrections() == {m: f"Category {m}" for m in merchants}
+    finally:
+        await store.close()

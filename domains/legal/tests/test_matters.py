@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+from codexcontinue_legal.matters import MatterFields, MatterNotFound, MatterStore, MatterUpdate, Note
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from codexcontinue.api.app import create_app
+from codexcontinue.store import LocalStore, RedisStore
 
 MATTERS = "/api/v1/legal/matters"
 NEW_MATTER = {
@@ -97,3 +102,23 @@ def test_matters_survive_a_restart_of_the_backend_with_redis(codexcontinue_setti
         assert [n["text"] for n in stored.json()["notes"]] == ["Kept in Redis."]
         assert client.delete(f"{MATTERS}/{matter['id']}", headers=headers).status_code == 204
         assert client.get(MATTERS, headers=headers).json() == []
+
+
+@pytest.mark.parametrize("kind", ["redis", "local"])
+async def test_edits_made_at_the_same_time_are_all_kept(kind, request, tmp_path):
+    store = RedisStore(request.getfixturevalue("legal_redis_url")) if kind == "redis" else LocalStore(tmp_path)
+    matters = MatterStore(store)
+    try:
+        matter = await matters.create(MatterFields(**NEW_MATTER))
+        notes = [matters.add_note(matter.id, Note(text=f"note {n}")) for n in range(20)]
+        await asyncio.gather(*notes, matters.update(matter.id, MatterUpdate(court="S.D.N.Y.")))
+
+        stored = await matters.get(matter.id)
+        assert sorted(note.text for note in stored.notes) == sorted(f"note {n}" for n in range(20))
+        assert stored.court == "S.D.N.Y."
+        await matters.delete(matter.id)
+        with pytest.raises(MatterNotFound):  # an edit does not bring a deleted matter back
+            await matters.add_note(matter.id, Note(text="too late"))
+        assert await store.get_json(f"legal:matter:{matter.id}") is None
+    finally:
+        await store.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 from typing import Any
 
 import polars as pl
@@ -46,14 +47,20 @@ class OwnerData:
 
     async def get_frame(self, *parts: str) -> pl.DataFrame | None:
         """The table at `parts`, or None."""
-        raw = await self.store.get(self.key(*parts))
-        return None if raw is None else pl.read_parquet(io.BytesIO(raw))
+        return _from_parquet(await self.store.get(self.key(*parts)))
 
     async def set_frame(self, frame: pl.DataFrame, *parts: str) -> None:
         """Keep `frame` (as Parquet) at `parts`."""
-        buffer = io.BytesIO()
-        frame.write_parquet(buffer, compression="zstd")
-        await self.store.set(self.key(*parts), buffer.getvalue())
+        await self.store.set(self.key(*parts), _to_parquet(frame))
+
+    async def update_json(self, change: Callable[[Any], Any], *parts: str) -> Any:
+        """Change the JSON document at `parts` (None when absent) atomically; see `Store.update`."""
+        return await self.store.update_json(self.key(*parts), change)
+
+    async def update_frame(self, change: Callable[[pl.DataFrame | None], pl.DataFrame], *parts: str) -> None:
+        """Change the table at `parts` (None when absent) atomically; see `Store.update`."""
+
+        await self.store.update(self.key(*parts), lambda raw: _to_parquet(change(_from_parquet(raw))))
 
     async def delete(self, *parts: str) -> bool:
         """Remove the item at `parts`; True when it existed."""
@@ -70,3 +77,13 @@ class OwnerData:
         if value is None:
             raise InputError(f"No {what} found for this API key.", status=404)
         return value
+
+
+def _to_parquet(frame: pl.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.write_parquet(buffer, compression="zstd")
+    return buffer.getvalue()
+
+
+def _from_parquet(raw: bytes | None) -> pl.DataFrame | None:
+    return None if raw is None else pl.read_parquet(io.BytesIO(raw))

@@ -131,8 +131,14 @@ class TransactionBook:
             kind = "csv"
         import_id = secrets.token_hex(6)
         rows = ledger_rows(parsed, import_id)
-        ledger, added, duplicates = merge(await self.data.get_frame("ledger"), rows)
-        await self.data.set_frame(ledger, "ledger")
+        added = duplicates = 0
+
+        def add_rows(ledger: pl.DataFrame | None) -> pl.DataFrame:
+            nonlocal added, duplicates
+            merged, added, duplicates = merge(ledger, rows)
+            return merged
+
+        await self.data.update_frame(add_rows, "ledger")  # two imports at once both land
         record = ImportRecord(
             id=import_id,
             filename=filename,
@@ -162,11 +168,18 @@ class TransactionBook:
     async def delete_import(self, import_id: str) -> int:
         """Remove an import and the rows it added; how many rows were removed."""
         await self.import_record(import_id)
-        ledger = await self.ledger()
-        kept = ledger.filter(pl.col("import_id") != import_id)
-        await self.data.set_frame(kept, "ledger")
+        removed = 0
+
+        def drop_rows(ledger: pl.DataFrame | None) -> pl.DataFrame:
+            nonlocal removed
+            ledger = ledger if ledger is not None else empty_ledger()
+            kept = ledger.filter(pl.col("import_id") != import_id)
+            removed = ledger.height - kept.height
+            return kept
+
+        await self.data.update_frame(drop_rows, "ledger")
         await self.data.delete("imports", import_id)
-        return ledger.height - kept.height
+        return removed
 
     # ------------------------------------------------------------------------------------ the ledger
 
@@ -227,9 +240,7 @@ class TransactionBook:
                 f"No transaction with merchant '{merchant}' for this API key.",
                 status=404,
             )
-        corrections = await self.corrections()
-        corrections[merchant] = category
-        await self.data.set_json(corrections, "corrections")
+        await self.data.update_json(lambda corrections: {**(corrections or {}), merchant: category}, "corrections")
         return merchant, count
 
     async def rules(self) -> list[MerchantRule]:

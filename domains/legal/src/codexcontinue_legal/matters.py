@@ -8,12 +8,12 @@ whole document.
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from typing import Any, Literal
 
 from codexcontinue.store import Store
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .deadlines import DayKind
 
@@ -143,9 +143,8 @@ class MatterStore:
 
     async def update(self, matter_id: str, change: MatterUpdate) -> Matter:
         """Apply the fields set in `change`."""
-        matter = await self.get(matter_id)
-        updated = matter.model_copy(update=change.model_dump(exclude_unset=True))
-        return await self._save(updated)
+        fields = change.model_dump(exclude_unset=True)
+        return await self._edit(matter_id, lambda matter: matter.model_copy(update=fields))
 
     async def delete(self, matter_id: str) -> None:
         """Remove a matter; `MatterNotFound` when there is none."""
@@ -154,32 +153,51 @@ class MatterStore:
 
     async def add_deadline(self, matter_id: str, deadline: Deadline) -> Matter:
         """Add a deadline; deadlines stay sorted by due date."""
-        matter = await self.get(matter_id)
-        matter.deadlines = sorted([*matter.deadlines, deadline], key=lambda d: d.due)
-        return await self._save(matter)
+
+        def add(matter: Matter) -> Matter:
+            matter.deadlines = sorted([*matter.deadlines, deadline], key=lambda d: d.due)
+            return matter
+
+        return await self._edit(matter_id, add)
 
     async def remove_deadline(self, matter_id: str, deadline_id: str) -> Matter:
         """Remove a deadline; `LookupError` when the matter has no such deadline."""
-        matter = await self.get(matter_id)
-        kept = [d for d in matter.deadlines if d.id != deadline_id]
-        if len(kept) == len(matter.deadlines):
-            raise LookupError(f"Matter '{matter_id}' has no deadline with id '{deadline_id}'.")
-        matter.deadlines = kept
-        return await self._save(matter)
+
+        def remove(matter: Matter) -> Matter:
+            kept = [d for d in matter.deadlines if d.id != deadline_id]
+            if len(kept) == len(matter.deadlines):
+                raise LookupError(f"Matter '{matter_id}' has no deadline with id '{deadline_id}'.")
+            matter.deadlines = kept
+            return matter
+
+        return await self._edit(matter_id, remove)
 
     async def add_document(self, matter_id: str, document: MatterDocument) -> Matter:
         """File a document reference under the matter."""
-        matter = await self.get(matter_id)
-        matter.documents.append(document)
-        return await self._save(matter)
+        return await self._edit(
+            matter_id, lambda matter: matter.model_copy(update={"documents": [*matter.documents, document]})
+        )
 
     async def add_note(self, matter_id: str, note: Note) -> Matter:
         """Add a note to the matter."""
-        matter = await self.get(matter_id)
-        matter.notes.append(note)
-        return await self._save(matter)
+        return await self._edit(
+            matter_id, lambda matter: matter.model_copy(update={"notes": [*matter.notes, note]})
+        )
 
     async def _save(self, matter: Matter) -> Matter:
         matter.updated_at = _now()
         await self._store.set_json(KEY_PREFIX + matter.id, matter.model_dump(mode="json"))
         return matter
+
+    async def _edit(self, matter_id: str, edit: Callable[[Matter], Matter]) -> Matter:
+        """Apply `edit` to the stored matter atomically: two requests editing one matter at once
+        both take effect, and an edit of a matter deleted meanwhile is `MatterNotFound`."""
+
+        def apply(document: Any) -> Any:
+            if document is None:
+                raise MatterNotFound(matter_id)
+            matter = edit(Matter.model_validate(document))
+            matter.updated_at = _now()
+            return matter.model_dump(mode="json")
+
+        return Matter.model_validate(await self._store.update_json(KEY_PREFIX + matter_id, apply))
