@@ -77,14 +77,15 @@ class Store(ABC):
 
     async def update_json(self, key: str, change: Callable[[Any], Any], ttl: float | None = None) -> Any:
         """`update` for a JSON document (None when absent); returns the document written."""
-        written: list[Any] = []
+        written: Any = None
 
         def change_document(raw: bytes | None) -> str:
-            written[:] = [change(None if raw is None else json.loads(raw))]
-            return _dumps(written[0])
+            nonlocal written
+            written = change(None if raw is None else json.loads(raw))
+            return _dumps(written)
 
         await self.update(key, change_document, ttl)
-        return written[0]
+        return written
 
 
 class RedisStore(Store):

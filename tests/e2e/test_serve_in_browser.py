@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import httpx
+import psutil
 import pytest
 
 from codexcontinue.testing.plugin import free_port
@@ -139,8 +140,6 @@ def test_serve_signs_in_and_shows_every_pack(serve):
 
 
 def test_stopping_serve_stops_its_ui(serve):
-    import psutil
-
     serve.wait_for_line(r"CodexContinue UI:")
     wait_for_http(f"http://127.0.0.1:{serve.ui_port}/_stcore/health")
     children = psutil.Process(serve.process.pid).children(recursive=True)
@@ -154,8 +153,6 @@ def test_stopping_serve_stops_its_ui(serve):
 
 
 def test_the_ui_command_becomes_streamlit_so_a_stop_signal_leaves_nothing_behind(tmp_path):
-    import psutil
-
     port = free_port()
     ui = subprocess.Popen(
         [sys.executable, "-m", "codexcontinue.cli", "ui", "--port", str(port)],

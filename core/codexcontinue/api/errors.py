@@ -11,11 +11,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..ml.errors import LLMError, LLMTimeout, LLMUnavailable, ModelNotFound
 from ..store import StoreUnavailable
-from .request_info import pack_of
+from .request_info import AnswerStatus, pack_of
 from .quotas import QuotaExceeded
 
 log = logging.getLogger("codexcontinue.api")
@@ -117,17 +117,11 @@ class UnexpectedErrors:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
+        answer = AnswerStatus(send)
         try:
-            await self.app(scope, receive, tracking_send)
+            await self.app(scope, receive, answer.send)
         except Exception as error:  # noqa: BLE001 - this is the last place an error can be answered
-            if started:
+            if answer.started:
                 raise  # half an answer is out: only closing the connection tells the client
             reference = "".join(secrets.choice(string.ascii_lowercase) for _ in range(10))  # no digits: log
             # filters that mask long numbers (the health pack's PHI filter) leave it findable

@@ -1,7 +1,6 @@
 """HTTP routes of the developer pack (mounted under /api/v1/developer/): its identity and each area's routes."""
 
 from fastapi import APIRouter
-from pydantic import BaseModel
 
 from codexcontinue import PackInfo
 

@@ -59,7 +59,6 @@ class OwnerData:
 
     async def update_frame(self, change: Callable[[pl.DataFrame | None], pl.DataFrame], *parts: str) -> None:
         """Change the table at `parts` (None when absent) atomically; see `Store.update`."""
-
         await self.store.update(self.key(*parts), lambda raw: _to_parquet(change(_from_parquet(raw))))
 
     async def delete(self, *parts: str) -> bool:

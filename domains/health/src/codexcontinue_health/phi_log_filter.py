@@ -28,12 +28,14 @@ class PhiLogFilter(logging.Filter):
         """Redact `record` in place and let it through."""
         if getattr(record, "_phi_redacted", False) or getattr(_inside, "active", False):
             return True  # already done, or logged by the de-identifier itself (no note text in those)
-        if _access_line_outside_health(record):
-            return True  # method, path and status of another pack's route: no note text to find
-        if record.name == "uvicorn.access" and isinstance(record.args, tuple) and len(record.args) >= 3:
-            args = list(record.args)
-            args[2] = unquote(str(args[2]))  # uvicorn logs the query encoded: "%20555-..." hides a phone
-            record.args = tuple(args)
+        path = _access_path(record)
+        if path is not None:
+            if not path.startswith("/api/v1/health"):
+                # Another pack's method, path and status: no note text to find, and detection costs
+                # about 2 ms a line, which would slow every request of the platform.
+                return True
+            # uvicorn logs the query encoded: "%20555-..." would hide a phone number
+            record.args = (*record.args[:2], unquote(path), *record.args[3:])
         _inside.active = True
         try:
             self._redact(record)
@@ -67,16 +69,11 @@ class PhiLogFilter(logging.Filter):
         record._phi_redacted = True
 
 
-def _access_line_outside_health(record: logging.LogRecord) -> bool:
-    """Whether this is uvicorn's access-log line for a request outside /api/v1/health/.
-
-    Detection costs about 2 ms a line, so running it on every other pack's request lines would
-    slow the whole platform; health paths (which may carry a query) are still de-identified.
-    """
+def _access_path(record: logging.LogRecord) -> str | None:
+    """The path (with its query) of uvicorn's access-log line, or None for any other record."""
     if record.name != "uvicorn.access" or not isinstance(record.args, tuple) or len(record.args) < 3:
-        return False
-    path = str(record.args[2])
-    return not path.startswith("/api/v1/health")
+        return None
+    return str(record.args[2])
 
 
 def _clean(text: str) -> str:

@@ -48,7 +48,6 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-
 class CategoryInfo(BaseModel):
     """A PHI category and the Safe Harbor identifier it covers."""
 

@@ -138,13 +138,13 @@ class MatterStore:
         """Store a new matter and return it."""
         now = _now()
         matter = Matter(**fields.model_dump(), id=_new_id(), created_at=now, updated_at=now)
-        await self._save(matter)
+        await self._store.set_json(KEY_PREFIX + matter.id, matter.model_dump(mode="json"))
         return matter
 
     async def update(self, matter_id: str, change: MatterUpdate) -> Matter:
         """Apply the fields set in `change`."""
         fields = change.model_dump(exclude_unset=True)
-        return await self._edit(matter_id, lambda matter: matter.model_copy(update=fields))
+        return await self._edit(matter_id, lambda matter: fields)
 
     async def delete(self, matter_id: str) -> None:
         """Remove a matter; `MatterNotFound` when there is none."""
@@ -153,51 +153,37 @@ class MatterStore:
 
     async def add_deadline(self, matter_id: str, deadline: Deadline) -> Matter:
         """Add a deadline; deadlines stay sorted by due date."""
-
-        def add(matter: Matter) -> Matter:
-            matter.deadlines = sorted([*matter.deadlines, deadline], key=lambda d: d.due)
-            return matter
-
-        return await self._edit(matter_id, add)
+        return await self._edit(
+            matter_id, lambda matter: {"deadlines": sorted([*matter.deadlines, deadline], key=lambda d: d.due)}
+        )
 
     async def remove_deadline(self, matter_id: str, deadline_id: str) -> Matter:
         """Remove a deadline; `LookupError` when the matter has no such deadline."""
 
-        def remove(matter: Matter) -> Matter:
+        def remove(matter: Matter) -> dict[str, Any]:
             kept = [d for d in matter.deadlines if d.id != deadline_id]
             if len(kept) == len(matter.deadlines):
                 raise LookupError(f"Matter '{matter_id}' has no deadline with id '{deadline_id}'.")
-            matter.deadlines = kept
-            return matter
+            return {"deadlines": kept}
 
         return await self._edit(matter_id, remove)
 
     async def add_document(self, matter_id: str, document: MatterDocument) -> Matter:
         """File a document reference under the matter."""
-        return await self._edit(
-            matter_id, lambda matter: matter.model_copy(update={"documents": [*matter.documents, document]})
-        )
+        return await self._edit(matter_id, lambda matter: {"documents": [*matter.documents, document]})
 
     async def add_note(self, matter_id: str, note: Note) -> Matter:
         """Add a note to the matter."""
-        return await self._edit(
-            matter_id, lambda matter: matter.model_copy(update={"notes": [*matter.notes, note]})
-        )
+        return await self._edit(matter_id, lambda matter: {"notes": [*matter.notes, note]})
 
-    async def _save(self, matter: Matter) -> Matter:
-        matter.updated_at = _now()
-        await self._store.set_json(KEY_PREFIX + matter.id, matter.model_dump(mode="json"))
-        return matter
-
-    async def _edit(self, matter_id: str, edit: Callable[[Matter], Matter]) -> Matter:
-        """Apply `edit` to the stored matter atomically: two requests editing one matter at once
-        both take effect, and an edit of a matter deleted meanwhile is `MatterNotFound`."""
+    async def _edit(self, matter_id: str, changes: Callable[[Matter], dict[str, Any]]) -> Matter:
+        """Set the fields `changes(matter)` returns, atomically: two requests editing one matter at
+        once both take effect, and an edit of a matter deleted meanwhile is `MatterNotFound`."""
 
         def apply(document: Any) -> Any:
             if document is None:
                 raise MatterNotFound(matter_id)
-            matter = edit(Matter.model_validate(document))
-            matter.updated_at = _now()
-            return matter.model_dump(mode="json")
+            matter = Matter.model_validate(document)
+            return matter.model_copy(update={**changes(matter), "updated_at": _now()}).model_dump(mode="json")
 
         return Matter.model_validate(await self._store.update_json(KEY_PREFIX + matter_id, apply))

@@ -44,7 +44,6 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-
 class CategoryInfo(BaseModel):
     """A clause category the review detects."""
 
