@@ -162,3 +162,11 @@ def test_pasted_code_that_cannot_be_analysed_says_why(pack_client, body, status,
     response = pack_client.post(f"{ANALYSIS}/code", json=body)
     assert response.status_code == status
     assert message in response.json()["detail"]
+
+
+def test_loading_bandit_logs_no_error_about_its_unused_sarif_formatter():
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import logging; logging.basicConfig(); import codexcontinue_developer.security"],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    assert loaded.stderr == ""

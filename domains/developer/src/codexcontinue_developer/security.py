@@ -6,12 +6,27 @@ those of `bandit -f json <files>`: every test, every severity and confidence, `#
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
+from pydantic import BaseModel, Field
+
+
+class _UnusedSarifFormatter(logging.Filter):
+    """bandit registers a SARIF report formatter that needs the optional `sarif_om` package. This
+    pack never writes SARIF, so stevedore's ERROR about not loading it (on every start) is noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Drop only that one message."""
+        return not record.getMessage().startswith("Could not load 'sarif'")
+
+
+logging.getLogger("stevedore.extension").addFilter(_UnusedSarifFormatter())
+
+# After the filter: importing bandit loads its formatters.
 from bandit.core import docs_utils
 from bandit.core.config import BanditConfig
 from bandit.core.manager import BanditManager
-from pydantic import BaseModel, Field
 
 
 class SecurityFinding(BaseModel):
