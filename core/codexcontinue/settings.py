@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from .cpu_work import default_cpu_threads
 from .specs import PackSettings
 
 ENV_PREFIX = "CODEXCONTINUE_"
@@ -84,6 +85,11 @@ class CoreSettings(BaseSettings):
     max_body_bytes: int = Field(default=50 * 1024 * 1024, gt=0, description="Largest request body accepted (413 above).")
     request_timeout_s: float = Field(
         default=120.0, gt=0, description="Seconds a request may take before its answer starts (504 after)."
+    )
+    cpu_threads: int = Field(
+        default_factory=default_cpu_threads,
+        gt=0,
+        description="Threads for CPU-bound pack work (parsing, scanning), kept off the event loop.",
     )
     cors_origins: Annotated[list[str], NoDecode] = Field(
         default=[], description="Origins allowed to call the API from a browser, comma-separated; none by default."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,6 +14,7 @@ from prometheus_client import CollectorRegistry
 
 from ..audit import AuditTrail
 from ..context import PackContext
+from ..cpu_work import install_cpu_pool
 from ..keys import KeyRing
 from ..ml.jobs_routes import attach_jobs, running_jobs
 from ..ml.metrics import MLMetrics
@@ -46,6 +48,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        cpu_pool = install_cpu_pool(asyncio.get_running_loop(), settings.cpu_threads)
         for name in registry.active():
             await registry.call_async(name, "startup", context=pack_context(app, name))
         async with running_jobs(app):
@@ -53,6 +56,7 @@ def create_app(
         for name in reversed(registry.active()):
             await registry.call_async(name, "shutdown", context=pack_context(app, name))
         await store.close()
+        cpu_pool.shutdown(wait=False, cancel_futures=True)
 
     app = FastAPI(
         title="CodexContinue",

@@ -27,6 +27,7 @@ from starlette.routing import Route
 
 from ..api.quotas import Quotas
 from ..context import PackContext
+from ..cpu_work import install_cpu_pool
 from ..packs import PackError, PackRegistry
 from ..settings import CoreSettings
 from ..specs import ModelSpec
@@ -176,6 +177,7 @@ async def _run(settings: CoreSettings, registry: PackRegistry, host: str, port: 
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
+    cpu_pool = install_cpu_pool(loop, settings.cpu_threads)
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
     config = uvicorn.Config(health_app(health), host=host, port=port, log_config=None, log_level="warning")
@@ -204,6 +206,7 @@ async def _run(settings: CoreSettings, registry: PackRegistry, host: str, port: 
         await registry.call_async(name, "shutdown", context=_pack_context(settings, registry, store, name))
     await backend.aclose()
     await store.close()
+    cpu_pool.shutdown(wait=False, cancel_futures=True)
 
 
 async def _ensure_models(
