@@ -105,16 +105,45 @@ class Detection:
     probability: float
 
 
-def detect(text: str, model: DetectorModel | None = None) -> tuple[list[Clause], list[Detection]]:
-    """The contract's clauses, and every passage at or above its category's threshold."""
+@dataclass(frozen=True)
+class ScoredContract:
+    """A contract's clauses and passages, with every passage's probability for every category."""
+
+    text: str
+    clauses: list[Clause]
+    passages: list[Passage]
+    probabilities: np.ndarray  # (len(passages), len(model.categories))
+    model: DetectorModel
+
+    def ranked(self, category: str, floor: float = 1.0) -> list[tuple[Passage, float]]:
+        """The passages whose probability for `category` reaches `floor` times its threshold, most
+        probable first."""
+        if not self.passages:
+            return []
+        column = self.model.categories.index(category)
+        scores = self.probabilities[:, column]
+        rows = np.flatnonzero(scores >= floor * self.model.thresholds[column])
+        return [(self.passages[row], float(scores[row])) for row in sorted(rows, key=lambda r: -scores[r])]
+
+    def detections(self) -> list[Detection]:
+        """Every passage at or above its category's threshold, in the order of the text."""
+        found = [
+            Detection(category, passage, probability)
+            for category in self.model.categories
+            for passage, probability in self.ranked(category)
+        ]
+        return sorted(found, key=lambda d: (d.passage.start, d.category))
+
+
+def score_contract(text: str, model: DetectorModel | None = None) -> ScoredContract:
+    """Split the contract and score every passage for every category."""
     model = model or shipped_model()
     clauses, passages, features = contract_passages(text)
-    if not passages:
-        return clauses, []
-    probabilities = model.probabilities(features)
-    detections = []
-    for column, category in enumerate(model.categories):
-        for row in np.flatnonzero(probabilities[:, column] >= model.thresholds[column]):
-            detections.append(Detection(category, passages[row], float(probabilities[row, column])))
-    detections.sort(key=lambda d: (d.passage.start, d.category))
-    return clauses, detections
+    probabilities = model.probabilities(features) if passages else np.zeros((0, len(model.categories)))
+    return ScoredContract(text, clauses, passages, probabilities, model)
+
+
+def detect(text: str, model: DetectorModel | None = None) -> tuple[list[Clause], list[Detection]]:
+    """The contract's clauses, and every passage at or above its category's threshold."""
+    scored = score_contract(text, model)
+    return scored.clauses, scored.detections()
