@@ -38,6 +38,28 @@ def cuad_contract() -> Callable[[str], str]:
 
 
 @pytest.fixture
+def services_agreement() -> str:
+    """A plain services agreement written for these tests (about 760 words): renews automatically for a
+    year unless notice of non-renewal is given ninety (90) days before the term ends; liability capped at
+    the fees of the last twelve months; parties 'Northwind Analytics, Inc.' and 'Contoso Health Partners, LLC'."""
+    return (DATA / "services_agreement.txt").read_text(encoding="utf-8")
+
+
+UNCAPPED_EXCEPTION = (
+    "The limitations in this Section 8 shall not apply to a Party's indemnification obligations, to its breach of "
+    "Section 5 (Confidentiality), or to its gross negligence or willful misconduct."
+)
+
+
+@pytest.fixture
+def uncapped_agreement(services_agreement: str) -> str:
+    """The services agreement with a sentence that excepts claims from its limitation of liability."""
+    return services_agreement.replace(
+        "even if advised of their possibility.", "even if advised of their possibility. " + UNCAPPED_EXCEPTION
+    )
+
+
+@pytest.fixture
 def legal_headers(make_api_key) -> dict[str, str]:  # noqa: ANN001 - the testing kit's fixture
     """Headers of a key that may read and write the legal pack."""
     return make_api_key("legal:read", "legal:write", name="legal-test")

@@ -6,6 +6,8 @@ import re
 
 from pydantic import BaseModel, Field
 
+from codexcontinue.cpu_work import checkpoint
+
 # A numbered section: "1.", "4.2", "12.3.1", "Section 5", "ARTICLE IV", at the start of a line
 # or after a run of spaces (contracts converted from PDF often run sections together).
 _NUMBERED = re.compile(
@@ -87,7 +89,9 @@ def split_passages(clause: Clause) -> list[Passage]:
     passages = []
     for block_start, block_end in _spans_between(clause.text, _BLOCK_BREAK):
         block = clause.text[block_start:block_end]
-        for start, end in _sentences(block):
+        for number, (start, end) in enumerate(_sentences(block)):
+            if number % 2000 == 0:
+                checkpoint()
             for piece_start, piece_end in _cut_long(block, start, end):
                 piece = block[piece_start:piece_end]
                 if any(character.isalnum() for character in piece):

@@ -8,6 +8,7 @@ contracts for contract-level F1). The artefact `data/clause_detector.npz` is bui
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -15,19 +16,27 @@ from pathlib import Path
 
 import numpy as np
 
+from codexcontinue.cpu_work import checkpoint
+
 from .clauses import Clause, Passage, split_clauses, split_passages
 
 MODEL_PATH = Path(__file__).parent / "data" / "clause_detector.npz"
 _WORD = re.compile(r"[a-z]+|\d+")
 
 
-def passage_features(text: str, heading: str | None) -> list[str]:
-    """The features of one passage: its words and word pairs, and the words of its heading."""
-    words = ["<n>" if word.isdigit() else word for word in _WORD.findall(text.lower())]
+def _words(text: str) -> list[str]:
+    return ["<n>" if word.isdigit() else word for word in _WORD.findall(text.lower())]
+
+
+def passage_features(words: list[str], heading: str | None, before: list[str], after: list[str]) -> list[str]:
+    """The features of one passage: its words and word pairs, the words of its heading, and the words of
+    the passages just before and after it (marked 'p:' and 'n:')."""
     features = set(words)
     features.update(f"{first}_{second}" for first, second in zip(words, words[1:]))
     if heading:
         features.update(f"h:{word}" for word in _WORD.findall(heading.lower()) if not word.isdigit())
+    features.update(f"p:{word}" for word in before)
+    features.update(f"n:{word}" for word in after)
     return sorted(features)
 
 
@@ -35,14 +44,29 @@ def contract_passages(text: str) -> tuple[list[Clause], list[Passage], list[list
     """The clauses and passages of a contract, and each passage's features."""
     clauses = split_clauses(text)
     passages: list[Passage] = []
-    features: list[list[str]] = []
+    headings: list[str | None] = []
     heading = None
     for clause in clauses:
+        checkpoint()
         heading = clause.heading or heading
         for passage in split_passages(clause):
             passages.append(passage)
-            features.append(passage_features(passage.text, heading))
+            headings.append(heading)
+    words = [_words(passage.text) for passage in passages]
+    features = []
+    for row in range(len(passages)):
+        if row % 2000 == 0:
+            checkpoint()
+        before = words[row - 1] if row else []
+        after = words[row + 1] if row + 1 < len(words) else []
+        features.append(passage_features(words[row], headings[row], before, after))
     return clauses, passages, features
+
+
+def text_fingerprint(text: str) -> str:
+    """A short fingerprint of a contract's text (its words, spacing ignored): the model records those of
+    the contracts it was fitted on, so a measurement can tell when it would be scoring its own training."""
+    return hashlib.sha256(" ".join(text.split()).encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -54,11 +78,14 @@ class DetectorModel:
     weights: np.ndarray  # (len(vocabulary), len(categories))
     bias: np.ndarray  # (len(categories),)
     thresholds: np.ndarray  # (len(categories),)
+    fingerprints: frozenset[str] = frozenset()
 
     def probabilities(self, features: list[list[str]]) -> np.ndarray:
         """Per passage and category, the probability that the passage is a clause of that category."""
         scores = np.tile(self.bias.astype(np.float64), (len(features), 1))
         for row, passage in enumerate(features):
+            if row % 2000 == 0:
+                checkpoint()
             indices = [self.vocabulary[f] for f in passage if f in self.vocabulary]
             if indices:
                 scores[row] += self.weights[indices].astype(np.float64).sum(axis=0)
@@ -74,6 +101,7 @@ class DetectorModel:
             weights=self.weights.astype(np.float16),
             bias=self.bias.astype(np.float32),
             thresholds=self.thresholds.astype(np.float32),
+            fingerprints=np.frombuffer("\n".join(sorted(self.fingerprints)).encode(), dtype=np.uint8),
         )
 
     @classmethod
@@ -87,6 +115,9 @@ class DetectorModel:
                 weights=data["weights"].astype(np.float32),
                 bias=data["bias"],
                 thresholds=data["thresholds"],
+                fingerprints=frozenset(bytes(data["fingerprints"]).decode().split("\n")) - {""}
+                if "fingerprints" in data
+                else frozenset(),
             )
 
 

@@ -54,6 +54,9 @@ _ROLES = {
 _SENTENCE_WORDS = {"will", "shall", "must", "may", "agrees", "agree", "is", "are", "has", "have", "within", "you", "we"}
 _NAME_JOINERS = {"of", "and", "the", "de", "du", "der", "la", "le", "for", "&", "y", "e", "und", "van", "von", "da"}
 MAX_NAME_WORDS = 14
+MAX_GAP = 600
+"""Characters between two parties' definitions beyond which the preamble has ended."""
+_ANOTHER_NAME = re.compile(r"[\s,;]{0,3}(?:or|and|,)?[\s,;]{0,3}", re.IGNORECASE)
 
 
 class Party(BaseModel):
@@ -77,9 +80,11 @@ def find_parties(text: str) -> list[Party]:
         aliases = [alias for alias in aliases if alias and alias.lower() not in _GENERIC_ALIASES]
         segment = text[position : definition.start()]
         position = definition.end()
+        if parties and len(segment) > MAX_GAP:
+            break  # past the preamble: definitions of other terms follow
         name = _name(segment)
         if name is None:
-            if parties and aliases:  # a second definition for the party just named: ("A" or "B")
+            if parties and aliases and _ANOTHER_NAME.fullmatch(segment):  # ("A") or ("B"): a second name
                 parties[-1].defined_as.extend(a for a in aliases if a not in parties[-1].defined_as)
             continue
         if not aliases:

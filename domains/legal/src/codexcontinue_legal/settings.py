@@ -12,10 +12,15 @@ from codexcontinue import PackSettings
 
 
 class LegalSettings(PackSettings):
-    """Upload limits, the court calendar for deadlines, risk thresholds and the LLM base model."""
+    """Size limits, the court calendar for deadlines, risk thresholds and the LLM base model."""
 
     max_upload_bytes: int = Field(
-        default=10 * 1024 * 1024, gt=0, description="Largest contract upload accepted, in bytes."
+        default=10 * 1024 * 1024, gt=0, description="Largest contract upload (.txt, .docx, .pdf) accepted, in bytes."
+    )
+    max_text_bytes: int = Field(
+        default=1024 * 1024,
+        gt=0,
+        description="Largest text reviewed or searched for citations, in bytes (UTF-8) or characters read from a file.",
     )
     holidays: Annotated[list[date], NoDecode] = Field(
         default_factory=list,
