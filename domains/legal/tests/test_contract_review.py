@@ -6,83 +6,14 @@ contracts in tests/data/cuad are CUAD v1 (The Atticus Project, CC BY 4.0).
 
 from __future__ import annotations
 
-import io
 import os
 
-import docx
 from fastapi.testclient import TestClient
 
 from codexcontinue.api.app import create_app
 
 REVIEW = "/api/v1/legal/contracts/review"
 REVIEW_TEXT = "/api/v1/legal/contracts/review-text"
-
-
-def text_pdf(text: str, lines_per_page: int = 60) -> bytes:
-    """A text-based PDF (Helvetica, one line per 95 characters) holding `text`."""
-    lines = []
-    for paragraph in text.splitlines():
-        while len(paragraph) > 95:
-            cut = paragraph.rfind(" ", 0, 95) if " " in paragraph[:95] else 95
-            lines.append(paragraph[:cut])
-            paragraph = paragraph[cut:].lstrip()
-        lines.append(paragraph)
-    pages = [lines[i : i + lines_per_page] for i in range(0, len(lines), lines_per_page)]
-    streams = []
-    for page in pages:
-        shown = " T* ".join(f"({_pdf_string(line)}) Tj" for line in page)
-        streams.append(f"BT /F1 9 Tf 11 TL 40 800 Td {shown} ET".encode("latin-1", "replace"))
-    return pdf_document(
-        streams,
-        resources="/Font << /F1 3 0 R >>",
-        extra=[b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"],
-    )
-
-
-def scanned_pdf() -> bytes:
-    """A PDF whose only page is an image: no text layer."""
-    image = b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream"
-    return pdf_document([b"q 500 0 0 700 40 60 cm /Im1 Do Q"], resources="/XObject << /Im1 3 0 R >>", extra=[image])
-
-
-def _pdf_string(line: str) -> str:
-    return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-
-
-def pdf_document(streams: list[bytes], resources: str, extra: list[bytes], filters: str = "") -> bytes:
-    """A minimal PDF: one page per content stream (`filters` such as '/Filter /FlateDecode' applies to all)."""
-    first_page = 3 + len(extra)
-    kids = " ".join(f"{first_page + 2 * i} 0 R" for i in range(len(streams)))
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        f"<< /Type /Pages /Kids [{kids}] /Count {len(streams)} >>".encode(),
-    ]
-    objects += extra
-    for i, stream in enumerate(streams):
-        page = f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 842] /Resources << {resources} >> /Contents {first_page + 2 * i + 1} 0 R >>"
-        head = f"<< /Length {len(stream)} {filters} >>\nstream\n".encode()
-        objects += [page.encode(), head + stream + b"\nendstream"]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    out.write(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
-
-
-def word_document(text: str) -> bytes:
-    """A .docx with one paragraph per line of `text`."""
-    document = docx.Document()
-    for line in text.splitlines():
-        document.add_paragraph(line)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
 
 
 def review_text(api_client, headers, text: str) -> dict:
@@ -213,8 +144,9 @@ def test_mutual_termination_and_short_notice_raise_no_risk(api_client, legal_hea
     assert values["initial_term"]["shown"] == "5 years"
 
 
-def test_uploads_of_text_docx_and_pdf_are_reviewed_alike(api_client, legal_headers, services_agreement):
-    for make, filename in [(str.encode, "contract.txt"), (word_document, "contract.docx"), (text_pdf, "contract.pdf")]:
+def test_uploads_of_text_docx_and_pdf_are_reviewed_alike(api_client, legal_headers, services_agreement, documents):
+    makers = [(str.encode, "contract.txt"), (documents.word_document, "contract.docx"), (documents.text_pdf, "contract.pdf")]
+    for make, filename in makers:
         response = api_client.post(REVIEW, files={"file": (filename, make(services_agreement))}, headers=legal_headers)
         assert response.status_code == 200, response.text
         review = response.json()
@@ -223,8 +155,8 @@ def test_uploads_of_text_docx_and_pdf_are_reviewed_alike(api_client, legal_heade
         assert review["values"]["notice_period"]["shown"] == "90 days", filename
 
 
-def test_a_scanned_pdf_is_refused_because_it_has_no_text_layer(api_client, legal_headers):
-    response = api_client.post(REVIEW, files={"file": ("scan.pdf", scanned_pdf())}, headers=legal_headers)
+def test_a_scanned_pdf_is_refused_because_it_has_no_text_layer(api_client, legal_headers, documents):
+    response = api_client.post(REVIEW, files={"file": ("scan.pdf", documents.scanned_pdf())}, headers=legal_headers)
     assert response.status_code == 422
     assert "'scan.pdf' has no text layer" in response.json()["detail"]
 

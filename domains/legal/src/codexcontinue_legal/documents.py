@@ -30,6 +30,7 @@ class DocumentLimits:
 
     max_unpacked_bytes: int = 64 * 1024 * 1024
     max_ratio: float = 200.0
+    max_stream_bytes: int = 16 * 1024 * 1024
     max_pages: int = 2000
     max_text_characters: int = 2 * 1024 * 1024
 
@@ -146,7 +147,7 @@ def _pdf_text(filename: str, content: bytes, limits: DocumentLimits) -> str:
     from pypdf import PdfReader, apply_configuration
     from pypdf.errors import LimitReachedError
 
-    stream_limit = min(limits.max_unpacked_bytes, 75_000_000)
+    stream_limit = limits.max_stream_bytes
     bounds = {
         "zlib_maximum_output_length": stream_limit,
         "lzw_maximum_output_length": stream_limit,
@@ -169,6 +170,9 @@ def _pdf_text(filename: str, content: bytes, limits: DocumentLimits) -> str:
             characters = 0
             for page in reader.pages:
                 checkpoint()
+                contents = page.get_contents()
+                if contents is not None:
+                    contents.get_data()  # decoded here so a limit raises (extract_text would swallow it)
                 text = page.extract_text() or ""
                 characters += len(text)
                 if characters > limits.max_text_characters:
