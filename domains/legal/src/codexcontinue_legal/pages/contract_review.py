@@ -108,7 +108,6 @@ if review:
             ]
         ),
         hide_index=True,
-        key="legal_review_values",
     )
 
     st.subheader(f"Categories found ({len(found)} of {len(found) + len(missing)})")
@@ -131,7 +130,6 @@ if review:
             columns=["category", "section", "text", "confidence", "source", "offset"],
         ),
         hide_index=True,
-        key="legal_review_findings",
     )
     if missing:
         st.caption("Not found: " + ", ".join(missing))
