@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from pydantic import BaseModel, Field
 
@@ -40,10 +41,13 @@ class Clause(BaseModel):
     text: str
 
 
-class Passage(BaseModel):
-    """A sentence-sized piece of a clause: the unit the clause detector scores."""
+class Passage(NamedTuple):
+    """A sentence-sized piece of a clause: the unit the clause detector scores (its clause's index, where
+    it lies, its text). A tuple, not a model: a contract has tens of thousands, and tuples of plain
+    values are left alone by the garbage collector, which would otherwise hold the interpreter while
+    it walks them."""
 
-    clause: int = Field(description="Index of the clause it belongs to.")
+    clause: int
     start: int
     end: int
     text: str

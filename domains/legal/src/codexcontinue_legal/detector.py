@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -24,23 +26,26 @@ MODEL_PATH = Path(__file__).parent / "data" / "clause_detector.npz"
 _WORD = re.compile(r"[a-z]+|\d+")
 
 
-def _words(text: str) -> list[str]:
-    return ["<n>" if word.isdigit() else word for word in _WORD.findall(text.lower())]
+def _words(text: str) -> tuple[str, ...]:
+    return tuple("<n>" if word.isdigit() else word for word in _WORD.findall(text.lower()))
 
 
-def passage_features(words: list[str], heading: str | None, before: list[str], after: list[str]) -> list[str]:
+def passage_features(
+    words: Sequence[str], heading: str | None, before: Sequence[str], after: Sequence[str]
+) -> tuple[str, ...]:
     """The features of one passage: its words and word pairs, the words of its heading, and the words of
-    the passages just before and after it (marked 'p:' and 'n:')."""
+    the passages just before and after it (marked 'p:' and 'n:'). A tuple of strings, which the garbage
+    collector leaves alone (see `Passage`)."""
     features = set(words)
     features.update(f"{first}_{second}" for first, second in zip(words, words[1:]))
     if heading:
         features.update(f"h:{word}" for word in _WORD.findall(heading.lower()) if not word.isdigit())
     features.update(f"p:{word}" for word in before)
     features.update(f"n:{word}" for word in after)
-    return sorted(features)
+    return tuple(sorted(features))
 
 
-def contract_passages(text: str) -> tuple[list[Clause], list[Passage], list[list[str]]]:
+def contract_passages(text: str) -> tuple[list[Clause], list[Passage], list[tuple[str, ...]]]:
     """The clauses and passages of a contract, and each passage's features."""
     clauses = split_clauses(text)
     passages: list[Passage] = []
@@ -57,8 +62,8 @@ def contract_passages(text: str) -> tuple[list[Clause], list[Passage], list[list
     for row in range(len(passages)):
         if row % 2000 == 0:
             checkpoint()
-        before = words[row - 1] if row else []
-        after = words[row + 1] if row + 1 < len(words) else []
+        before = words[row - 1] if row else ()
+        after = words[row + 1] if row + 1 < len(words) else ()
         features.append(passage_features(words[row], headings[row], before, after))
     return clauses, passages, features
 
@@ -80,7 +85,7 @@ class DetectorModel:
     thresholds: np.ndarray  # (len(categories),)
     fingerprints: frozenset[str] = frozenset()
 
-    def probabilities(self, features: list[list[str]]) -> np.ndarray:
+    def probabilities(self, features: Sequence[Sequence[str]]) -> np.ndarray:
         """Per passage and category, the probability that the passage is a clause of that category."""
         scores = np.tile(self.bias.astype(np.float64), (len(features), 1))
         for row, passage in enumerate(features):
@@ -127,9 +132,8 @@ def shipped_model() -> DetectorModel:
     return DetectorModel.load(MODEL_PATH)
 
 
-@dataclass(frozen=True)
-class Detection:
-    """A passage the detector assigns to a category, with its probability."""
+class Detection(NamedTuple):
+    """A passage the detector assigns to a category, with its probability (a tuple: see `Passage`)."""
 
     category: str
     passage: Passage

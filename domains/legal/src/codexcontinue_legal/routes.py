@@ -149,7 +149,7 @@ async def categories() -> list[CategoryInfo]:
 @router.post("/citations", openapi_extra=READ_SCOPE)
 async def citations(request: CitationRequest, settings: SettingsDep) -> CitationResponse:
     """Find case, statute and regulation citations; short forms point at the citation they mean."""
-    _check_size(request.text, settings.max_text_bytes, "The text")
+    _check_size(request.text, settings.max_citation_bytes, "The text", "MAX_CITATION_BYTES")
     return await run_cpu_bound(_citations, request.text, request.annotate)
 
 
@@ -338,9 +338,9 @@ async def _matter_call(call: Awaitable[T]) -> T:
 # limits --------------------------------------------------------------------------------------
 
 
-def _check_size(text: str, limit: int, what: str) -> None:
+def _check_size(text: str, limit: int, what: str, setting: str = "MAX_TEXT_BYTES") -> None:
     if len(text.encode()) > limit:
-        raise HTTPException(413, _too_large(what, limit, "MAX_TEXT_BYTES"))
+        raise HTTPException(413, _too_large(what, limit, setting))
 
 
 def _too_large(what: str, limit: int, setting: str) -> str:

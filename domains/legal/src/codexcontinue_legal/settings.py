@@ -20,7 +20,10 @@ class LegalSettings(PackSettings):
     max_text_bytes: int = Field(
         default=1024 * 1024,
         gt=0,
-        description="Largest text reviewed or searched for citations, in bytes (UTF-8) or characters read from a file.",
+        description="Largest contract text reviewed (or document summarised): bytes sent, or characters read from a file.",
+    )
+    max_citation_bytes: int = Field(
+        default=256 * 1024, gt=0, description="Largest text searched for citations, in bytes (UTF-8)."
     )
     holidays: Annotated[list[date], NoDecode] = Field(
         default_factory=list,
