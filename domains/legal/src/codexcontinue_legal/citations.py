@@ -59,6 +59,9 @@ def _court_by_paren(paren_string: str) -> str | None:
     return found
 
 
+EYECITE_COURT_BY_PAREN = getattr(eyecite.helpers.get_court_by_paren, "__wrapped__", eyecite.helpers.get_court_by_paren)
+"""eyecite's own lookup, kept for the test that compares the two."""
+_court_by_paren.__wrapped__ = EYECITE_COURT_BY_PAREN  # type: ignore[attr-defined]
 eyecite.helpers.get_court_by_paren = _court_by_paren
 
 

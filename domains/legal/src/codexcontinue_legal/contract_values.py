@@ -21,7 +21,7 @@ from .clauses import Passage
 from .dates import DateMention, find_dates
 from .detector import ScoredContract
 from .durations import Duration, DurationMention, find_durations
-from .jurisdictions import find_jurisdictions
+from .jurisdictions import find_jurisdictions, place_named
 from .liability import LiabilityCap, find_cap
 from .parties import Party, find_parties
 
@@ -113,12 +113,15 @@ def read_values(scored: ScoredContract) -> ContractValues:
 # governing law -------------------------------------------------------------------------------
 
 _GOVERNED = re.compile(
-    r"\b(?:govern(?:ed|s|ing)?|constru(?:ed|e)|interpret(?:ed)?|enforced|controlled|subject\s{1,3}to|application\s{1,3}of)\b"
-    r"[^.;]{0,120}?\blaws?\b(?:[^.;]{0,60}?\bof\b|\s{1,3}in\b)",
+    r"\b(?:govern(?:ed|s|ing)?|constru(?:ed|e)|interpret(?:ed)?|enforced|controlled|determined|subject\s{1,3}to"
+    r"|application\s{1,3}of)\b[^.;]{0,120}?\blaws?\b(?:[^.;]{0,60}?\bof\b|\s{1,3}in\b)",
     re.IGNORECASE,
 )
-_GOVERNING_WORDS = re.compile(r"\bgovern|\bconstru|\binterpret|\bcontrolled\s{1,3}by", re.IGNORECASE)
-_PLACE_LAW = re.compile(r"\b(?:by|under)\s{1,3}(?:the\s{1,3})?(?P<place>[A-Z][\w.' ]{1,40}?)\s{1,3}laws?\b")
+_GOVERNING_WORDS = re.compile(r"\bgovern|\bconstru|\binterpret|\bcontrolled\s{1,3}by\b", re.IGNORECASE)
+_FORUM_WORDS = re.compile(r"\barbitrat|\bseat\b|\bvenue\b", re.IGNORECASE)
+_PLACE_LAW = re.compile(
+    r"\b(?:governed|construed|interpreted)\b[^.;]{0,60}?\b(?:by|under|with)\s{1,3}(?:the\s{1,3})?(?P<place>(?:[A-Z][\w.'’]{1,20}\s{1,3}){1,3})laws?\b"
+)
 _FEDERAL = {"United States", "Canada", "Australia"}
 WINDOW = 220
 """Characters read on each side of a passage: a sentence cut in two by a page break is read whole."""
@@ -150,7 +153,11 @@ def read_governing_law(scored: ScoredContract) -> Reading[str]:
             place = _place_after(window, match.end())
             if place is not None:
                 return _stated(place, place, 0.97 if probability else 0.9, passage)
-        if _GOVERNING_WORDS.search(window) and re.search(r"\blaws?\b", window, re.IGNORECASE):
+        for match in _PLACE_LAW.finditer(window):
+            place = place_named(match.group("place"))
+            if place is not None and start - 20 <= match.start() < end:
+                return _stated(place, place, 0.95 if probability else 0.9, passage)
+        if _GOVERNING_WORDS.search(window) and re.search(r"\blaws?\b", window, re.IGNORECASE) and not _FORUM_WORDS.search(window):
             places = {m.jurisdiction.display for m in find_jurisdictions(window)}
             named = {p for p in places if p not in _FEDERAL} or places
             if len(named) == 1:
@@ -212,8 +219,11 @@ _OTHER_AGREEMENT = re.compile(
     r"(?:\s{1,3}(?:No\.|Number)\s{0,3}[\w-]{1,12})?(?:\s{0,3}\([^)]{0,60}\))?,?\s{1,3}(?:dated|of|entered)\b[^.;]{0,40}$"
     r"|\bmeans\b[^.;]{0,200}$|\bWHEREAS\b[^;]{0,600}$|\b[Rr]eference\s{1,3}is\s{1,3}(?:hereby\s{1,3})?made\b[^.;]{0,300}$",
 )
-_NAMED_AGREEMENT_DATED = re.compile(r"(?:\S{1,30}\s{1,3}){0,4}(?i:agreement)\b[^.;]{0,30}?\bdated\b[^.;]{0,15}$")
-_NAMED_AGREEMENT_EFFECTIVE = re.compile(r"(?:\S{1,30}\s{1,3}){0,4}(?i:agreement)\b[^.;]{0,10}?\beffective\b[^.;]{0,15}$")
+# 'Distribution Agreement dated ...', 'The Selling Agreement effective as of ...' (not a defined '"Agreement"')
+_NAMED_AGREEMENT_DATED = re.compile(r"(?:\S{1,30}\s{1,3}){0,4}(?<![\"“])(?i:agreement)\b[^.;]{0,30}?\bdated\b[^.;]{0,15}$")
+_NAMED_AGREEMENT_EFFECTIVE = re.compile(
+    r"(?:\S{1,30}\s{1,3}){0,4}(?<![\"“])(?i:agreement)\b[^.;]{0,10}?\beffective\b[^.;]{0,15}$"
+)
 _DOCUMENT = re.compile(r"\b(?:Agreement|Contract|Amendment|Lease|License|Addendum|Exhibit|Schedule)\b", re.IGNORECASE)
 _EFFECTIVE_AT = re.compile(
     r"\beffective\b[^.;]{0,25}$|\bcommenc\w{0,4}\b[^.;]{0,25}$|\bbegin\w{0,5}\b[^.;]{0,25}$|\bstart\w{0,3}\s{0,3}:\s{0,3}$"

@@ -62,13 +62,15 @@ def fit(
     frequency = Counter(f for contract in training for passage in contract.features for f in passage)
     vocabulary = {f: i for i, f in enumerate(sorted(f for f, n in frequency.items() if n >= MIN_DOCUMENT_FREQUENCY))}
     rows, labels, weights = _sample(training)
+    if not rows:
+        labels = np.zeros((0, len(categories)), dtype=np.float32)
     matrix = _matrix(rows, vocabulary)
     coefficients = np.zeros((len(vocabulary), len(categories)), dtype=np.float32)
     bias = np.zeros(len(categories), dtype=np.float32)
     for column in range(len(categories)):
         target = labels[:, column]
-        if target.min() == target.max():
-            bias[column] = 10.0 if target[0] else -10.0
+        if len(target) == 0 or target.min() == target.max():
+            bias[column] = 10.0 if len(target) and target[0] else -10.0
             continue
         model = LogisticRegression(
             C=REGULARISATION_C, solver="liblinear", class_weight="balanced", intercept_scaling=10.0, max_iter=300

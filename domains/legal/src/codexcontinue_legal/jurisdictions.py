@@ -107,3 +107,23 @@ def canonical(name: str) -> str | None:
     """The name we give for a written place name ('State of New York' -> 'New York'), or None."""
     match = _pattern().fullmatch(name.strip().rstrip("."))
     return _names()[match.group("name").lower()].name if match else None
+
+
+_ADJECTIVES = {
+    "english": "England", "scottish": "Scotland", "welsh": "Wales", "irish": "Ireland", "german": "Germany",
+    "french": "France", "swiss": "Switzerland", "dutch": "Netherlands", "swedish": "Sweden", "danish": "Denmark",
+    "norwegian": "Norway", "finnish": "Finland", "italian": "Italy", "spanish": "Spain", "japanese": "Japan",
+    "chinese": "China", "prc": "China", "korean": "South Korea", "indian": "India", "israeli": "Israel",
+    "singaporean": "Singapore", "canadian": "Canada", "australian": "Australia", "mexican": "Mexico",
+    "brazilian": "Brazil", "belgian": "Belgium", "austrian": "Austria", "polish": "Poland", "taiwanese": "Taiwan",
+}  # fmt: skip
+
+
+def place_named(words: str) -> str | None:
+    """The jurisdiction a few words before 'law' name ('English' -> England, 'New York' -> New York,
+    'PRC' -> China), as `Jurisdiction.display` gives it; None when they name none."""
+    cleaned = " ".join(words.split()).strip(" .")
+    if cleaned.lower() in _ADJECTIVES:
+        return _names()[_ADJECTIVES[cleaned.lower()].lower()].display
+    match = _pattern().fullmatch(cleaned)
+    return _names()[match.group("name").lower()].display if match else None
