@@ -207,9 +207,9 @@ def _passage_at(scored: ScoredContract, offset: int) -> Passage:
 # dates ---------------------------------------------------------------------------------------
 
 _DATED = re.compile(
-    r"(?:\bdated|\bas\s{1,3}of|\bmade|\bentered\s{1,3}into|\bexecuted)\b[^.;()\"“]{0,40}$"
+    r"(?:\bdated|\bas\s{1,3}of|\bmade|\bentered\s{1,3}into|\bexecuted)\b[^.;()\"“]{0,40}$|\bsigned\b[^.;()\"“]{0,80}\bon\s{1,3}$"
     r"|\beffective\b[^.;()\"“]{0,15}$|\bthis\s{0,3}$|\b(?:Date|Dated|Updated)\s{0,3}:\s{0,3}$"
-    r"|[\"”]Effective\s{1,3}Date[\"”]\)?\s{1,3}(?:is|shall\s{1,3}(?:mean|be))\s{1,3}$|(?-i:\b(?:AGREEMENT|CONTRACT))\s{0,3}$",
+    r"|[\"”]Effective\s{1,3}Date[\"”]\)?\s{1,3}(?:is|shall\s{1,3}(?:mean|be))\s{1,3}$|(?-i:\b(?:AGREEMENT|CONTRACT))\s{0,3}(?:_{2,40}\s{0,3})?$",
     re.IGNORECASE,
 )
 _FILING_NOTE = re.compile(r"Source:[^\n]{0,120}$|\bfiled\b[^.]{0,60}$", re.IGNORECASE)
@@ -291,6 +291,12 @@ def read_agreement_date(scored: ScoredContract) -> Reading[str]:
         if introduced:
             confidence = 0.95 if passage in candidates else 0.9
             chosen = _latest_if_signed(scored.text, introduced)
+            if chosen.complete is None and any(m.complete for m in introduced):
+                chosen = next(m for m in introduced if m.complete)  # 'dated ___, 2012, but effective as of February 20, 2012'
+            if _SIGNED_ON.search(scored.text[max(0, chosen.start - 30) : chosen.start]):
+                signed = _last_signature_date(scored)  # the last of the signatures' dates, wherever it is
+                if signed is not None and chosen.complete and signed[1].complete > chosen.complete:
+                    passage, chosen = signed
             return _stated(chosen.iso, chosen.iso, confidence, passage)
     signed = _last_signature_date(scored)
     if signed is not None:
@@ -316,17 +322,21 @@ def _latest_if_signed(text: str, dates: list[DateMention]) -> DateMention:
 
 
 def _last_signature_date(scored: ScoredContract) -> tuple[Passage, DateMention] | None:
-    """The latest date written next to a signature ('Date: 3/21/08'), after the signatures begin."""
+    """The latest date written next to a signature ('Date: 3/21/08', 'Signed ... this 25th day of May,
+    1999', 'signed ... on November 8, 2002'), after the signatures begin in the second half of the text."""
     block = _SIGNATURES.search(scored.text, int(len(scored.text) * 0.5))
     if block is None:
         return None
     found = []
     for passage in scored.passages:
-        if passage.end < block.start():
+        if passage.end < block.start() - 400:
             continue
-        for mention in _dates(passage.text):
-            if mention.complete and _SIGNED_ON.search(passage.text[max(0, mention.start - 30) : mention.start]):
-                found.append((mention.complete, passage, mention))
+        labelled = [m for m in _dates(passage.text) if _SIGNED_ON.search(passage.text[max(0, m.start - 30) : m.start])]
+        dated = [
+            DateMention(m.start - passage.start, m.end - passage.start, m.year, m.month, m.day)
+            for m in _dates_this_document(scored.text, passage.start, passage.end)
+        ]
+        found += [(m.complete, passage, m) for m in labelled + dated if m.complete]
     if not found:
         return None
     _, passage, mention = max(found, key=lambda item: item[0])
@@ -374,7 +384,8 @@ _PERPETUAL = re.compile(
 )
 _ENDS_ON = re.compile(
     r"\b(?:expir\w{0,3}|end\w{0,3}|conclud\w{0,3}|terminat\w{0,3}|continu\w{0,4}(?:\s{1,3}in\s{1,3}(?:full\s{1,3})?(?:force|effect)"
-    r"(?:\s{1,3}and\s{1,3}effect)?)?|remain\s{1,3}in\s{1,3}(?:full\s{1,3})?(?:force|effect)(?:\s{1,3}and\s{1,3}effect)?|through|until|thru|to)"
+    r"(?:\s{1,3}and\s{1,3}effect)?)?|remain\s{1,3}in\s{1,3}(?:full\s{1,3})?(?:force|effect)(?:\s{1,3}and\s{1,3}effect)?|through|until|thru|to"
+    r"|(?:up\s{1,3}to|through)\s{1,3}and\s{1,3}including)"
     r"(?:\s{1,3}(?:on|at|upon|in))?(?:\s{1,3}the\s{1,3}close\s{1,3}of\s{1,3}business\s{1,3}on)?\s{0,3}$",
     re.IGNORECASE,
 )
@@ -388,9 +399,12 @@ _THIS_TERM = re.compile(
 _OTHER_DEFINITION = re.compile(
     r"[\"“](?P<term>[^\"”]{1,40})[\"”]\s{0,3}(?:shall\s{1,3})?(?:means?|refers?\s{1,3}to|shall\s{1,3}refer\s{1,3}to)\b", re.IGNORECASE
 )
-_SURVIVAL = re.compile(r"\bsurviv\w{0,4}\b|\blater\s{1,3}of\b", re.IGNORECASE)
+_SURVIVAL = re.compile(
+    r"\bsurviv\w{0,4}\b|\blater\s{1,3}of\b|\b(?:following|after)\s{1,3}(?:the\s{1,3})?(?:effective\s{1,3}date\s{1,3}of\s{1,3})?(?:expiration|termination)\b",
+    re.IGNORECASE,
+)
 _TERM_FOR = re.compile(
-    r"(?:\bterm\b|\bperiod\b|\bcontinue\b|\bremain\b|\bin\s{1,3}(?:full\s{1,3})?(?:force|effect)\b|\bexpire\b|\bshall\s{1,3}be\b"
+    r"(?:\bterm\b|\bperiod\b|\bcontinue\b|\bremain\b|\bin\s{1,3}(?:full\s{1,3})?(?:force|effect)\b|\bexpire[sd]?\b|\bshall\s{1,3}be\b"
     r"|\bwill\s{1,3}be\b|\bfor\b|\bis\b|\bend\b)[^.;]{0,60}$",
     re.IGNORECASE,
 )
@@ -401,9 +415,13 @@ _FROM_START = re.compile(
     re.IGNORECASE,
 )
 _OTHER_START = re.compile(
-    r"\b(?:from|after|following|commencing|beginning|starting|upon)\s{1,3}(?:(?:on|upon|with|as\s{1,3}of|and\s{1,3}after)\s{1,3})?+"
-    r"(?!(?:the\s{1,3}|such\s{1,3})?(?:Effective\s{1,3}Date|Execution\s{1,3}Date|effective\s{1,3}date|date\s{1,3}(?:of\s{1,3}(?:this|execution)|hereof|first|above|on\s{1,3}which\s{1,3}it\s{1,3}is\s{1,3}signed)"
-    r"|execution|Commencement\s{1,3}Date|this\s{1,3}Agreement|such\s{1,3}date|that\b))(?:the\s{1,3})?+[A-Za-z]",
+    r"\b(?:from|after|following|commencing|beginning|starting|upon)\s{1,3}(?:(?:on|upon|with|from|as\s{1,3}of|and\s{1,3}after|and\s{1,3}including)\s{1,3})?+"
+    r"(?!(?:the\s{1,3}|such\s{1,3})?(?:Effective\s{1,3}Date|Execution\s{1,3}Date|effective\s{1,3}date|date\s{1,3}(?:of\s{1,3}(?:this|execution|its\s{1,3}execution|the\s{1,3}Effective|Effective)|hereof|first|above|on\s{1,3}which\s{1,3}it\s{1,3}is\s{1,3}signed)"
+    r"|execution|Commencement\s{1,3}Date|this\s{1,3}Agreement|such\s{1,3}date|that\b|year[\s-]{1,3}to[\s-]{1,3}year|month[\s-]{1,3}to[\s-]{1,3}month))(?:the\s{1,3})?+[A-Za-z]",
+    re.IGNORECASE,
+)
+_EFFECTIVE_ON_EVENT = re.compile(
+    r"\b(?:effective|commenc\w{0,4}|begin\w{0,4})\s{1,3}(?:as\s{1,3}of|on|upon)\s{1,3}the\s{1,3}(?:date|day)\s{1,3}(?:of|on\s{1,3}which)\s{1,3}(?!this\b|execution\b)",
     re.IGNORECASE,
 )
 _THEREAFTER = re.compile(r"^[^.;,]{0,15}\bthereafter\b", re.IGNORECASE)
@@ -424,6 +442,7 @@ _ANNIVERSARY = re.compile(
     r"\s{1,3}anniversary\s{1,3}of\s{1,3}the\s{1,3}(?:Effective\s{1,3}Date|date\s{1,3}(?:hereof|of\s{1,3}this\s{1,3}Agreement))",
     re.IGNORECASE,
 )
+_TERM_ENDS = re.compile(r"\b(?:expir|end|conclud|terminat|until|through|continu)", re.IGNORECASE)
 _ORDINAL_NUMBERS = {
     "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
     "tenth": 10, "fifteenth": 15, "twentieth": 20, "twenty-fifth": 25, "thirtieth": 30,
@@ -490,7 +509,7 @@ def _initial_length(window: str, begin: int, finish: int) -> DurationMention | N
             continue
         before = window[max(0, mention.start - 60) : mention.start]
         after = window[mention.end : mention.end + 40]
-        if mention.duration.days < 28 or _RENEWAL_WORDS.search(before[-30:]):
+        if mention.duration.days < 28 or _RENEWAL_WORDS.search(before[-30:]) or re.search(r"\bwithin\s{0,3}$", before):
             continue
         if re.match(r"^[^.;]{0,12}\b(?:prior|before|notice|in\s{1,3}advance|after\s{1,3}(?:the\s{1,3})?(?:expiration|termination))", after, re.I):
             continue
@@ -501,8 +520,8 @@ def _initial_length(window: str, begin: int, finish: int) -> DurationMention | N
 
 def _anniversary(window: str) -> DurationMention | None:
     match = _ANNIVERSARY.search(window)
-    if match is None:
-        return None
+    if match is None or not _TERM_ENDS.search(window[max(0, match.start() - 60) : match.start()]):
+        return None  # an anniversary that is not when the term ends ('royalties from the first anniversary')
     written = match.group("ordinal").lower()
     digits = re.search(r"\d{1,2}", written)
     years = int(digits.group(0)) if digits else _ORDINAL_NUMBERS.get(written.split()[0].rstrip("-"))
@@ -527,10 +546,11 @@ def _expiration_from(
     sentence_start = max(before.rfind(". "), before.rfind("; "))
     before = before[sentence_start + 2 :] if sentence_start >= 0 else before
     own_start = [m for m in _dates(before) if m.complete and _COMMENCES_ON.search(before[: m.start])]
+    anchored = _STARTS_AT_EFFECTIVE.search(before)  # 'commences on the Effective Date and continues for ...'
     if own_start:
         begins, confidence = own_start[-1].iso, 0.9
-    elif _THEREAFTER.search(following) or _OTHER_START.search(following) or (
-        not _FROM_START.search(following) and _OTHER_START.search(before[-80:])
+    elif _OTHER_START.search(following) or _EFFECTIVE_ON_EVENT.search(before) or (
+        not anchored and (_THEREAFTER.search(following) or (not _FROM_START.search(following) and _OTHER_START.search(before[-80:])))
     ):
         return _not_stated(passage, "The term runs from an event whose date the contract does not give.")
     elif re.search(r"\bEffective\s{1,3}Date\b", following + before):
@@ -644,7 +664,8 @@ _BEFORE_END = re.compile(
 _NOTICE_OF_AT_LEAST = re.compile(r"\bnotice\b[^.;]{0,50}\b(?:of\s{1,3})?(?:at\s{1,3}least|not\s{1,3}less\s{1,3}than|no\s{1,3}less\s{1,3}than)\s{1,3}$", re.IGNORECASE)
 _ABOUT_RENEWAL = re.compile(
     r"\brenew|\bnon-?\s?renewal|\bexpir|\bextend|\bend\s{1,3}of\s{1,3}(?:the\s{1,3})?(?:then|initial|current|renewal|any)"
-    r"|\bthen[\s-]{1,3}current\b|\bcontinu\w{0,3}\b[^.;]{0,60}\buntil\b|\bmonth[\s-]{1,3}to[\s-]{1,3}month\b|\bfollowing\s{1,3}the\s{1,3}initial\s{1,3}term\b",
+    r"|\bthen[\s-]{1,3}current\b|\bmonth[\s-]{1,3}to[\s-]{1,3}month\b|\byear[\s-]{1,3}to[\s-]{1,3}year\b"
+    r"|\b(?:thereafter|automatically)\b[^.;]{0,60}\bcontinu|\b(?:after|following)\s{1,3}the\s{1,3}(?:initial|original)\s{1,3}term\b",
     re.IGNORECASE,
 )
 _STOPS_RENEWAL = re.compile(

@@ -1,5 +1,6 @@
 """Calendar dates written in contracts, whole or with blanks: 'July 31, 2019', '31st day of July 2019',
-'7/31/2019', 'this ___ day of March, 2018' (month and year only), '________, 2015' (year only).
+'7/31/2019' (month first, as US contracts write it; '18/9/2008', which can only be day first, is read
+so), 'this ___ day of March, 2018' (month and year only), '________, 2015' (year only).
 
 Every pattern is a bounded regular expression without nested repetition, so a scan is linear in
 the text's length.
@@ -55,7 +56,7 @@ _PATTERNS = [
     # ________, 2015 / the ___ day of ______, 2004 (year only)
     re.compile(r"(?:" + _BLANK + r"[ \t]{0,3}day[ \t]{1,3}of[ \t]{1,3})?" + _BLANK + r"[ \t]{0,3},?[ \t]{0,3}" + _YEAR),
     # 'as of , 2013' / 'this day of , 2012': the blanks left out altogether (year only)
-    re.compile(r"(?:(?<=\bof)|(?<=\bthis)|(?<=dated)|(?<=DATED)|(?<=\bday)|(?<=AGREEMENT))[ \t]{1,3},[ \t]{0,3}" + _YEAR),
+    re.compile(r"(?:(?<=\bof)|(?<=\bthis)|(?<=dated)|(?<=DATED)|(?<=\bday)|(?<=AGREEMENT))\s{1,6},[ \t]{0,3}" + _YEAR),
 ]
 
 
@@ -113,6 +114,8 @@ def _mention(match: re.Match[str]) -> DateMention | None:
     if month_text:
         month = int(month_text) if month_text.isdigit() else MONTHS[month_text.lower().rstrip(".")]
     day = _day(groups["day"]) if groups.get("day") else None
+    if month_text and month_text.isdigit() and month is not None and month > 12 and day is not None and day <= 12:
+        month, day = day, month  # '18/9/2008' can only be day/month/year
     if month is not None and not 1 <= month <= 12:
         return None
     if day is not None:

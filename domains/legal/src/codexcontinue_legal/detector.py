@@ -3,7 +3,8 @@
 Each passage (sentence) of a contract gets a probability per category; a category is present in
 the contract when its best passage reaches the category's threshold (tuned on held-out training
 contracts for contract-level F1). The artefact `data/clause_detector.npz` is built by
-`scripts/train_detector.py` from CUAD v1 (The Atticus Project, CC BY 4.0).
+`codexcontinue legal train-detector` (see `detector_training`) from CUAD v1 (The Atticus Project,
+CC BY 4.0).
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from .contract_values import ContractValues, read_values
 from .cuad import CuadContract, fold_of, read_cuad
 from .detector import DetectorModel, ScoredContract, score_contract, shipped_model, text_fingerprint
 from .detector_training import examples, f1_score, train
+from .presence import found_passages
 
 Mode = Literal["auto", "shipped", "cross-validated"]
 Progress = Callable[[str], None]
@@ -97,8 +98,10 @@ def evaluate(folder: Path, mode: Mode = "auto", folds: int = 5, progress: Progre
             else "none of them was used to fit the shipped detector: measuring it as shipped"
         )
     scored = _scored(contracts, mode, folds, progress)
-    presence = _presence(contracts, scored)
-    values = _values(contracts, scored, progress)
+    progress("reading values")
+    read = [read_values(s) for s in scored]
+    presence = _presence(contracts, scored, read)
+    values = _values(contracts, read)
     return Evaluation(folder, mode, folds, len(contracts), len(without_text), presence, values)
 
 
@@ -118,8 +121,10 @@ def _scored(contracts: list[CuadContract], mode: str, folds: int, progress: Prog
     return [s for s in scored if s is not None]
 
 
-def _presence(contracts: list[CuadContract], scored: list[ScoredContract]) -> list[PresenceScore]:
-    found = [{d.category for d in s.detections()} for s in scored]
+def _presence(
+    contracts: list[CuadContract], scored: list[ScoredContract], read: list[ContractValues]
+) -> list[PresenceScore]:
+    found = [{f.category for f in found_passages(s, v)} for s, v in zip(scored, read)]
     scores = []
     for category in CATEGORY_NAMES:
         truth = np.array([c.has(category) for c in contracts])
@@ -137,11 +142,10 @@ def _presence(contracts: list[CuadContract], scored: list[ScoredContract]) -> li
     return scores
 
 
-def _values(contracts: list[CuadContract], scored: list[ScoredContract], progress: Progress) -> list[ValueScore]:
+def _values(contracts: list[CuadContract], read: list[ContractValues]) -> list[ValueScore]:
     scores = {name: ValueScore(name) for name in SCORED_VALUES}
-    progress("reading values")
-    for contract, contract_scored in zip(contracts, scored):
-        for name, outcome, times in score_contract_values(contract, read_values(contract_scored)):
+    for contract, values in zip(contracts, read):
+        for name, outcome, times in score_contract_values(contract, values):
             scores[name].tally.add(outcome, times)
     return list(scores.values())
 

@@ -11,8 +11,9 @@ from codexcontinue.cpu_work import checkpoint
 
 from .categories import CATEGORY_NAMES
 from .contract_structure import contract_problem
-from .contract_values import ContractValues, read_values
+from .contract_values import ContractValues
 from .detector import DetectorModel, ScoredContract, score_contract
+from .presence import found_passages
 from .risks import Risk, find_risks
 
 
@@ -25,7 +26,11 @@ class ClauseFinding(BaseModel):
     end: int
     text: str
     confidence: float | None = Field(description="The detector's probability, 0..1; None for LLM findings.")
-    source: Literal["detector", "llm"] = "detector"
+    source: Literal["detector", "value", "llm"] = Field(
+        default="detector",
+        description="detector: its probability reached the category's threshold; value: a value read from the "
+        "passage shows the category (e.g. a notice period to stop renewal); llm: the LLM pass added it.",
+    )
 
 
 class ReviewedClause(BaseModel):
@@ -61,23 +66,26 @@ def scored_contract(name: str, text: str, model: DetectorModel | None = None) ->
     return score_contract(text, model)
 
 
-def detector_findings(scored: ScoredContract) -> list[ClauseFinding]:
-    """What the shipped detector finds in the contract's passages (no LLM involved)."""
+def review_findings(scored: ScoredContract, values: ContractValues) -> list[ClauseFinding]:
+    """The passages of each category present (the detector's, completed by the values: `presence`)."""
     return [
         ClauseFinding(
-            category=d.category, clause=d.passage.clause, start=d.passage.start, end=d.passage.end,
-            text=d.passage.text, confidence=round(d.probability, 3),
+            category=f.category, clause=f.passage.clause, start=f.passage.start, end=f.passage.end,
+            text=f.passage.text, confidence=round(f.probability, 3), source=f.source,
         )
-        for d in scored.detections()
+        for f in found_passages(scored, values)
     ]  # fmt: skip
 
 
 def assemble(
-    name: str, scored: ScoredContract, findings: list[ClauseFinding], *, renewal_notice_risk_days: int
+    name: str,
+    scored: ScoredContract,
+    values: ContractValues,
+    findings: list[ClauseFinding],
+    *,
+    renewal_notice_risk_days: int,
 ) -> ContractReview:
-    """Build the review: the findings (the detector's, plus any an LLM pass added), values and risks."""
-    checkpoint()
-    values = read_values(scored)
+    """Build the review: the findings (see `review_findings`, plus any an LLM pass added), values and risks."""
     checkpoint()
     found = [category for category in CATEGORY_NAMES if any(f.category == category for f in findings)]
     by_clause: dict[int, set[str]] = {}

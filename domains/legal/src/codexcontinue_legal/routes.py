@@ -31,7 +31,8 @@ from .matters import (
     MatterUpdate,
     Note,
 )
-from .review import ContractReview, assemble, detector_findings, scored_contract
+from .contract_values import read_values
+from .review import ContractReview, assemble, review_findings, scored_contract
 from .settings import LegalSettings
 from .summaries import DocumentSummary, summarise
 
@@ -202,7 +203,8 @@ async def review_text(request: ContractTextRequest, settings: SettingsDep, runti
 
 async def _review(name: str, text: str, settings: LegalSettings, runtime: LLMRuntime | None) -> ReviewResponse:
     scored = await run_cpu_bound(scored_contract, name, text)
-    findings = detector_findings(scored)
+    values = await run_cpu_bound(read_values, scored)
+    findings = review_findings(scored, values)
     report = None
     if runtime is not None:
         try:
@@ -212,7 +214,7 @@ async def _review(name: str, text: str, settings: LegalSettings, runtime: LLMRun
         else:
             findings = [*findings, *added]
     review = await run_cpu_bound(
-        assemble, name, scored, findings, renewal_notice_risk_days=settings.renewal_notice_risk_days
+        assemble, name, scored, values, findings, renewal_notice_risk_days=settings.renewal_notice_risk_days
     )
     return ReviewResponse(**review.model_dump(), llm_pass=report)
 
