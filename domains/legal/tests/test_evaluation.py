@@ -114,7 +114,7 @@ def test_the_shipped_detector_knows_the_development_contracts_it_was_fitted_on()
 
 @NEEDS_CUAD
 def test_cuads_own_folder_is_read_with_its_odd_answer_column(tmp_path):
-    contracts, without_text = read_cuad(CUAD, CATEGORY_NAMES)
+    contracts, _ = read_cuad(CUAD, CATEGORY_NAMES)
     assert len(contracts) >= 300
     assert any(c.answer("Notice Period To Terminate Renewal") for c in contracts)  # the '- Answer' column
     assert all(c.spans("Governing Law") for c in contracts if c.has("Governing Law"))

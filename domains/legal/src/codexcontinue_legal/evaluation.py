@@ -28,7 +28,7 @@ from . import answer_scoring as scoring
 from .categories import CATEGORY_NAMES
 from .contract_values import ContractValues, read_values
 from .cuad import CuadContract, fold_of, read_cuad
-from .detector import DetectorModel, ScoredContract, score_contract, shipped_model, text_fingerprint
+from .detector import ScoredContract, score_contract, shipped_model, text_fingerprint
 from .detector_training import examples, f1_score, train
 from .presence import found_passages
 
@@ -114,7 +114,7 @@ def _scored(contracts: list[CuadContract], mode: str, folds: int, progress: Prog
     for part in range(folds):
         held_out = [i for i, c in enumerate(contracts) if fold_of(c.name, folds) == part]
         training = [e for e, c in zip(prepared, contracts) if fold_of(c.name, folds) != part]
-        model = train(training, CATEGORY_NAMES, lambda step: progress(f"fold {part + 1} of {folds}: {step}"))
+        model = train(training, CATEGORY_NAMES, lambda step, part=part: progress(f"fold {part + 1} of {folds}: {step}"))
         for index in held_out:
             scored[index] = score_contract(contracts[index].text, model)
         progress(f"fold {part + 1} of {folds}: reviewed its {len(held_out)} contracts")
