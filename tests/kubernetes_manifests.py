@@ -35,7 +35,7 @@ def render(kustomization: str | Path) -> Manifests:
         raise RuntimeError("kubectl is not installed")
     path = Path(kustomization)
     folder = path if path.is_absolute() else KUSTOMIZE_ROOT / path
-    result = subprocess.run([KUBECTL, "kustomize", str(folder)], capture_output=True, text=True)
+    result = subprocess.run([KUBECTL, "kustomize", str(folder)], capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise RuntimeError(f"kubectl kustomize {folder} failed:\n{result.stderr}")
     return Manifests([document for document in yaml.safe_load_all(result.stdout) if document])
@@ -52,7 +52,7 @@ def expand(value: str, defined: dict[str, str]) -> str:
     return REFERENCE.sub(substitute, value)
 
 
-def cpu_cores(quantity: str | int | float) -> float:
+def cpu_cores(quantity: str | float) -> float:
     """A CPU quantity ('2', '500m', 1.5) in cores."""
     text = str(quantity)
     return int(text[:-1]) / 1000 if text.endswith("m") else float(text)
@@ -104,7 +104,9 @@ class Manifests:
         containers = self.pod_spec(workload)["containers"]
         return next(c for c in containers if name is None or c["name"] == name)
 
-    def environment(self, workload: str, secrets: Secrets | None = None, container: str | None = None) -> dict[str, str]:
+    def environment(
+        self, workload: str, secrets: Secrets | None = None, container: str | None = None
+    ) -> dict[str, str]:
         """The container's environment as the kubelet builds it (without what the image sets)."""
         spec = self.container(workload, container)
         secrets = secrets or {}
@@ -171,7 +173,8 @@ class Manifests:
         target = self.pod_labels()[workload]
         policies = [
             policy["spec"] for policy in self.of_kind("NetworkPolicy")
-            if "Ingress" in policy["spec"].get("policyTypes", ["Ingress"]) and selects(policy["spec"]["podSelector"], target)
+            if "Ingress" in policy["spec"].get("policyTypes", ["Ingress"])
+            and selects(policy["spec"]["podSelector"], target)
         ]  # fmt: skip
         if not policies:
             return None

@@ -21,6 +21,7 @@ from kubernetes_manifests import (
     cpu_cores,
     memory_bytes,
     render,
+    selects,
 )
 from typer.testing import CliRunner
 
@@ -143,8 +144,11 @@ def test_the_cpu_overlay_asks_for_no_gpu_and_changes_nothing_but_ollama():
     assert "nvidia" not in str(cpu.resources)
     pod = cpu.pod_spec("ollama")
     assert "nodeSelector" not in pod and "tolerations" not in pod
-    others = lambda manifests: [r for r in manifests.resources if r["metadata"]["name"] != "ollama"]  # noqa: E731
-    assert others(cpu) == others(gpu)
+
+    def all_but_ollama(manifests: Manifests) -> list[dict]:
+        return [r for r in manifests.resources if r["metadata"]["name"] != "ollama"]
+
+    assert all_but_ollama(cpu) == all_but_ollama(gpu)
 
 
 def _effective(pod: dict, container: dict, field: str):
@@ -273,8 +277,11 @@ def test_only_backend_and_worker_reach_redis_and_ollama(kustomization):
 
 def test_services_hpas_pdbs_and_ingresses_point_at_what_exists():
     manifests = rendered("examples/finance-legal")
-    labels = manifests.pod_labels()
-    selected = lambda selector: {n for n, l in labels.items() if all(l.get(k) == v for k, v in selector.items())}  # noqa: E731
+
+    def selected(match_labels: dict[str, str]) -> set[str]:
+        pods = manifests.pod_labels().items()
+        return {name for name, labels in pods if selects({"matchLabels": match_labels}, labels)}
+
     for service in manifests.of_kind("Service"):
         [workload] = selected(service["spec"]["selector"])
         for port in service["spec"]["ports"]:
@@ -286,7 +293,8 @@ def test_services_hpas_pdbs_and_ingresses_point_at_what_exists():
         target = manifests.get("Deployment", scaler["spec"]["scaleTargetRef"]["name"])
         assert "replicas" not in target["spec"]  # the autoscaler owns it; `kubectl apply` must not reset it
         assert scaler["spec"]["minReplicas"] >= 2
-    assert {s["spec"]["scaleTargetRef"]["name"] for s in manifests.of_kind("HorizontalPodAutoscaler")} == {"backend", "worker"}
+    scaled = {s["spec"]["scaleTargetRef"]["name"] for s in manifests.of_kind("HorizontalPodAutoscaler")}
+    assert scaled == {"backend", "worker"}
     services = {s["metadata"]["name"]: s for s in manifests.of_kind("Service")}
     for ingress in manifests.of_kind("Ingress"):
         for rule in ingress["spec"]["rules"]:
@@ -309,7 +317,8 @@ def test_external_redis_removes_the_in_cluster_one_and_keeps_the_url_secret():
     assert "redis" not in manifests.workloads()
     assert all(s["metadata"]["name"] != "redis" for s in manifests.of_kind("Service"))
     assert all("redis" not in p["metadata"]["name"] for p in manifests.of_kind("NetworkPolicy"))
-    assert manifests.mounts("backend")["/run/secrets"]["projected"]["sources"][0]["secret"]["name"] == "codexcontinue-redis"
+    [url_source, _] = manifests.mounts("backend")["/run/secrets"]["projected"]["sources"]
+    assert url_source["secret"]["name"] == "codexcontinue-redis"
 
 
 def test_the_worker_and_backend_use_as_many_cpu_threads_as_their_cpu_limit():
