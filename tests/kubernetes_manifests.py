@@ -9,6 +9,7 @@ limits) and `$(VAR)` references to variables defined before. Secrets are not in 
 
 from __future__ import annotations
 
+import json
 import math
 import re
 import shutil
@@ -27,6 +28,22 @@ KUBECTL = shutil.which("kubectl")
 WORKLOAD_KINDS = ("Deployment", "StatefulSet")
 REFERENCE = re.compile(r"\$\$|\$\(([A-Za-z_][A-Za-z0-9_.-]*)\)")
 Secrets = dict[str, dict[str, str]]
+
+
+def _why_not_renderable() -> str | None:
+    """Why `kubectl kustomize` cannot render the overlays here, or None when it can."""
+    if KUBECTL is None:
+        return "kubectl (with kustomize built in) is not installed here; install kubectl 1.27+ to run these tests"
+    answer = subprocess.run(
+        [KUBECTL, "version", "--client", "-o", "json"], capture_output=True, text=True, check=False
+    )
+    version = json.loads(answer.stdout or "{}").get("kustomizeVersion", "")
+    if not re.match(r"v([5-9]|\d\d)\.", version):
+        return f"kubectl's kustomize is {version or 'unknown'}; the overlays need kustomize v5 (kubectl 1.27+)"
+    return None
+
+
+CANNOT_RENDER = _why_not_renderable()
 
 
 def render(kustomization: str | Path) -> Manifests:

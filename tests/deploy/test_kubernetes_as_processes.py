@@ -24,7 +24,7 @@ from typing import Any
 
 import httpx
 import pytest
-from kubernetes_manifests import KUBECTL, Manifests, Secrets, render, write_secret_volume
+from kubernetes_manifests import CANNOT_RENDER, Manifests, Secrets, render, write_secret_volume
 from limits import parse
 
 from codexcontinue.packs import PackRegistry
@@ -35,7 +35,7 @@ from codexcontinue.testing.plugin import free_port
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
-        KUBECTL is None, reason="kubectl (with kustomize built in) is not installed here; CI installs it"
+        CANNOT_RENDER is not None, reason=str(CANNOT_RENDER)
     ),
 ]
 

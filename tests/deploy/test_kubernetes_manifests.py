@@ -14,7 +14,7 @@ import pytest
 from compose_files import load
 from kubernetes_manifests import (
     EXAMPLES,
-    KUBECTL,
+    CANNOT_RENDER,
     KUSTOMIZE_ROOT,
     OVERLAYS,
     Manifests,
@@ -28,7 +28,7 @@ from typer.testing import CliRunner
 from codexcontinue.cli import app
 
 pytestmark = pytest.mark.skipif(
-    KUBECTL is None, reason="kubectl (with kustomize built in) is not installed here; CI installs it"
+    CANNOT_RENDER is not None, reason=str(CANNOT_RENDER)
 )
 
 KUBERNETES_VERSION = "1.31"
@@ -326,3 +326,10 @@ def test_the_worker_and_backend_use_as_many_cpu_threads_as_their_cpu_limit():
     for workload in ("backend", "worker"):
         limit = cpu_cores(manifests.container(workload)["resources"]["limits"]["cpu"])
         assert int(manifests.environment(workload)["CODEXCONTINUE_CPU_THREADS"]) == limit
+
+
+def test_a_ui_session_stays_on_one_pod():
+    manifests = rendered("examples/finance-legal")
+    assert manifests.get("Service", "ui")["spec"]["sessionAffinity"] == "ClientIP"
+    annotations = manifests.get("Ingress", "ui")["metadata"]["annotations"]
+    assert annotations["nginx.ingress.kubernetes.io/affinity"] == "cookie"
