@@ -90,8 +90,8 @@ class Cluster:
             text = text.replace(cluster_address, local)
         return text
 
-    def start(self, workload: str, index: int, ready: bool = True) -> Pod:
-        """Start one replica of `workload`; by default wait until its readiness probe passes."""
+    def start(self, workload: str, index: int) -> Pod:
+        """Start one replica of `workload` and wait until its readiness probe passes."""
         self.started += 1
         folder = self.folder / f"{workload}-{index}-{self.started}"  # a replacement pod gets new volumes
         container = self.manifests.container(workload)
@@ -121,13 +121,13 @@ class Cluster:
             command += ["--port", str(ports[6379]), "--bind", "127.0.0.1"]
 
         log = folder.with_suffix(".log")
-        process = subprocess.Popen(command, env=env, cwd=folder, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+        with log.open("wb") as sink:  # the process keeps its own handle
+            process = subprocess.Popen(command, env=env, cwd=folder, stdout=sink, stderr=subprocess.STDOUT)
         pod = Pod(workload, index, process, env, ports, log)
         self.pods[pod.name] = pod
         if workload == "backend" and index == 0:
             self.hosts["http://backend:8000"] = pod.url(8000)  # the Service, as the UI reaches it
-        if ready:
-            self.wait_ready(pod)
+        self.wait_ready(pod)
         return pod
 
     def probe(self, pod: Pod) -> bool:
