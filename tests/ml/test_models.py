@@ -232,8 +232,8 @@ async def test_a_model_without_weights_is_broken_with_the_fix_and_ensure_recreat
     assert (await model_table(backend, [spec]))[0].state == "ready"
 
 
-def test_doctor_reports_a_model_without_weights_with_the_fix(
-    ollama_server: OllamaTestServer, codexcontinue_settings: CoreSettings
+def test_models_list_and_doctor_report_a_model_without_weights_with_the_fix(
+    ollama_server: OllamaTestServer, codexcontinue_settings: CoreSettings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ollama_server.add_model("llama3.2:3b")  # the finance pack's base
     with pytest.raises(Exception, match="file does not exist"):
@@ -243,6 +243,14 @@ def test_doctor_reports_a_model_without_weights_with_the_fix(
     [finding] = [f for f in diagnose(settings) if f.pack == "finance"]
     assert finding.problem.startswith("Model 'finance-analyst' is broken in Ollama.")
     assert finding.fix == "codexcontinue models ensure --pack finance"
+
+    monkeypatch.setenv("CODEXCONTINUE_PACKS", "finance")
+    monkeypatch.setenv("CODEXCONTINUE_OLLAMA_HOSTS", ollama_server.url)
+    monkeypatch.setenv("CODEXCONTINUE_DATA_DIR", str(settings.data_dir))
+    listed = CliRunner().invoke(app, ["models", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    [row] = json.loads(listed.stdout)
+    assert (row["name"], row["state"]) == ("finance-analyst", "broken") and "no weights" in row["detail"]
 
 
 PACK_WITH_A_MODEL = '''PLUGIN_API = ">=1,<2"
