@@ -444,7 +444,8 @@ async def test_fail_mid_stream_emits_an_error_line(ollama_server: OllamaTestServ
     assert received == ["one ", "two "]
 
     ollama_server.fail_mid_stream(after_chunks=0, error="model runner crashed")  # even before any content
-    streamed = httpx.post(f"{ollama_server.url}/api/chat", json={"model": BASE_MODEL, "messages": USER})
+    async with httpx.AsyncClient() as http:
+        streamed = await http.post(f"{ollama_server.url}/api/chat", json={"model": BASE_MODEL, "messages": USER})
     assert streamed.status_code == 200 and _lines(streamed) == [{"error": "model runner crashed"}]
 
 
@@ -452,11 +453,13 @@ def test_a_stalled_stream_goes_silent_and_a_client_that_gives_up_is_seen(ollama_
     ollama_server.script_reply("one two three four five")
     ollama_server.stall_stream(after_chunks=2)
     received = []
-    with pytest.raises(httpx.ReadTimeout):
-        with httpx.stream("POST", f"{ollama_server.url}/api/chat", json={"model": BASE_MODEL, "messages": USER},
-                          timeout=httpx.Timeout(5, read=0.5)) as response:  # fmt: skip
-            for line in response.iter_lines():
-                received.append(json.loads(line)["message"]["content"])
+    body = {"model": BASE_MODEL, "messages": USER}
+    with (
+        pytest.raises(httpx.ReadTimeout),
+        httpx.stream("POST", f"{ollama_server.url}/api/chat", json=body, timeout=httpx.Timeout(5, read=0.5)) as response,
+    ):
+        for line in response.iter_lines():
+            received.append(json.loads(line)["message"]["content"])
     assert received == ["one ", "two "]
     deadline = time.monotonic() + 5
     while ollama_server.abandoned_count("/api/chat") == 0 and time.monotonic() < deadline:

@@ -82,6 +82,17 @@ class StructuredOutputError(LLMError):
 
 
 @dataclass(frozen=True)
+class _Request:
+    """One `generate` as the layers below it need it: the call after the hooks, its schema, `think`, deadline."""
+
+    call: LLMCall
+    schema: type[BaseModel] | None
+    json_schema: dict[str, Any] | None
+    think: bool | None
+    deadline: Deadline
+
+
+@dataclass(frozen=True)
 class _Reply:
     """What the cache keeps and single-flight shares: the model's text and what it cost."""
 
@@ -162,8 +173,9 @@ class LLMRuntime:
         json_schema = schema.model_json_schema() if schema is not None else None
         if think is None and schema is not None:
             think = False
+        request = _Request(call, schema, json_schema, think, deadline)
         try:
-            reply, cached = await deadline.wait(self._reply(call, schema, json_schema, think, deadline), call.model)
+            reply, cached = await deadline.wait(self._reply(request), call.model)
         except LLMError as error:
             self.metrics.error(call.model, call.pack, error)
             raise
@@ -244,28 +256,22 @@ class LLMRuntime:
 
     # ------------------------------------------------------------------ cache and single-flight
 
-    async def _reply(
-        self,
-        call: LLMCall,
-        schema: type[BaseModel] | None,
-        json_schema: dict[str, Any] | None,
-        think: bool | None,
-        deadline: Deadline,
-    ) -> tuple[_Reply, bool]:
-        """The reply to `call` and whether it came from the cache."""
+    async def _reply(self, request: _Request) -> tuple[_Reply, bool]:
+        """The reply to the request and whether it came from the cache."""
+        call = request.call
         if not (call.cacheable and self.cache.enabled):
-            return await self._ask(call, schema, json_schema, think, deadline), False
+            return await self._ask(request), False
         digest = await self._digest(call.model)
         if digest is None:  # Ollama lacks the model: let the call raise ModelNotFound
-            return await self._ask(call, schema, json_schema, think, deadline), False
-        key = cache_key(digest, call.options, call.messages, json_schema, think)
+            return await self._ask(request), False
+        key = cache_key(digest, call.options, call.messages, request.json_schema, request.think)
         hit = _cached_reply(await self.cache.get(key))
         if hit is not None:
             self.metrics.count(self.metrics.cache_hits, call.model, call.pack)
             return hit, True
 
         async def ask_and_keep() -> _Reply:
-            reply = await self._ask(call, schema, json_schema, think, deadline)
+            reply = await self._ask(request)
             await self.cache.set(key, asdict(reply))
             return reply
 
@@ -289,22 +295,16 @@ class LLMRuntime:
 
     # ------------------------------------------------------------------ the upstream call
 
-    async def _ask(
-        self,
-        call: LLMCall,
-        schema: type[BaseModel] | None,
-        json_schema: dict[str, Any] | None,
-        think: bool | None,
-        deadline: Deadline,
-    ) -> _Reply:
+    async def _ask(self, request: _Request) -> _Reply:
         """Call Ollama; with a schema, send invalid replies back with the error until one validates."""
+        call, schema = request.call, request.schema
         messages = list(call.messages)
         prompt_tokens = completion_tokens = attempt = 0
         while True:
             attempt += 1
             if self.budget is not None:
                 await self.budget.check_tokens()
-            text, final = await self._streamed_reply(call.model, messages, call.options, json_schema, think, deadline)
+            text, final = await self._streamed_reply(request, messages)
             self.metrics.observe_reply(call.model, call.pack, final)
             if self.budget is not None:
                 await self.budget.spend_tokens((final.prompt_eval_count or 0) + (final.eval_count or 0))
@@ -321,22 +321,20 @@ class LLMRuntime:
                 self.metrics.count(self.metrics.schema_retries, call.model, call.pack)
                 messages += [{"role": "assistant", "content": text}, {"role": "user", "content": _feedback(error)}]
 
-    async def _streamed_reply(
-        self,
-        model: str,
-        messages: list[dict[str, Any]],
-        options: Mapping[str, Any],
-        json_schema: dict[str, Any] | None,
-        think: bool | None,
-        deadline: Deadline,
-    ) -> tuple[str, Any]:
+    async def _streamed_reply(self, request: _Request, messages: list[dict[str, Any]]) -> tuple[str, Any]:
         """One upstream call, streamed and joined: the reply text (thinking left out) and Ollama's final chunk.
 
         Streaming makes the read timeout bound the gap between two pieces, not the whole reply;
         the deadline bounds the whole.
         """
+        model, deadline = request.call.model, request.deadline
         opening = self.backend.chat(
-            model, messages, format=json_schema, options=dict(options) or None, stream=True, think=think
+            model,
+            messages,
+            format=request.json_schema,
+            options=request.call.options or None,
+            stream=True,
+            think=request.think,
         )
         chunks = await deadline.wait(opening, model)
         pieces: list[str] = []
