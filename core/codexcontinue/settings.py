@@ -55,7 +55,16 @@ class CoreSettings(BaseSettings):
         default=["http://127.0.0.1:11434"], description="Ollama base URLs, comma-separated."
     )
     ollama_connect_timeout: float = 5.0
-    ollama_read_timeout: float = 120.0
+    ollama_read_timeout: float = Field(
+        default=120.0,
+        gt=0,
+        description="Seconds Ollama may stay silent: before the first piece of an answer, and between two pieces.",
+    )
+    llm_call_timeout_s: float = Field(
+        default=900.0,
+        gt=0,
+        description="Seconds one LLM call may take in all, schema retries included (a job's own time limit also applies).",
+    )
     llm_cache_ttl: float = Field(
         default=3600, ge=0, description="Seconds an LLM reply stays in the response cache; 0 turns the cache off."
     )

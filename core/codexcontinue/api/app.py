@@ -83,6 +83,7 @@ def create_app(
         MLMetrics(app.state.metrics_registry),
         cache_ttl=settings.llm_cache_ttl,
         schema_retries=settings.llm_schema_retries,
+        call_timeout=settings.llm_call_timeout_s,
         budget=app.state.quotas,
     )
     attach_jobs(app)

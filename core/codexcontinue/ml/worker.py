@@ -163,6 +163,7 @@ async def _run(settings: CoreSettings, registry: PackRegistry, host: str, port: 
         MLMetrics(CollectorRegistry()),
         cache_ttl=settings.llm_cache_ttl,
         schema_retries=settings.llm_schema_retries,
+        call_timeout=settings.llm_call_timeout_s,
         budget=Quotas(settings),
     )
     catalog = TaskCatalog.from_registry(registry)
