@@ -1,0 +1,504 @@
+"""Names of people and places in clinical text as clinicians write it, found by context and word lists.
+
+Nursing notes name people and places in every case ('dr green aware', 'DR. PRICE TO BEDSIDE',
+'lives in catonsville', 'TRANS TO GH'), so capitals say little and a word list alone says less
+('green', 'will', 'price' are words; 'quartermain' is in no list). What decides is the context:
+
+- people: a title before ('dr', 'Mrs.', 'NP'), an initial ('E. WELSH AWARE'), a credential after
+  ('irene snell, rn'), a relative or contact before ('son David', 'wife, rose', 'proxy: Irene ...'),
+  an introduction ('lorrie morales is a 70 yr old'), a sign-off line at the end of the note, and
+  census names that are no English word after a weaker cue ('per DOUGLASS', 'with Radu');
+- places: a facility word after ('Sacred Heart Memorial', 'mazur campus', 'harford memorial'),
+  'St.' before a name, 'University of' a state, a movement before ('transferred to GH', 'admit from
+  BALTMORE rehab', 'lives in rome', 'to go to quartermain 2'), and US cities that are no one's name;
+- then every other mention, in the note, of a word found as a name or place.
+
+A word counts as clinical vocabulary when it is an English word or a word of the clinical terms
+(word_lists.py); vocabulary is never taken without a cue, and clinical words never.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+
+from codexcontinue.cpu_work import checkpoint
+
+from .phi_categories import PhiCategory
+from .word_lists import WordLists, word_lists
+
+TOKEN = re.compile(r"[A-Za-z]+(?:['’][A-Za-z]+)?")
+Found = tuple[int, int, PhiCategory, float]
+
+# Words that end a name however they are listed: verbs and function words nurses write after a name.
+STOP = frozenset(
+    """a about after again all also am an and any are around as aware at away back be because bed been before being
+    below between both but by call called came can cannot check come could did do does done down during each
+    either even ever every for from gave get given go going gone got had has have having he her here hers him his
+    how i if in into is it its just last let made make may me might more most much must my need needs no nor not
+    notified now of off on once only or other our out over own paged per please re same saw see seen she should
+    since so some spoke still such than that the their them then there these they this those though through to
+    today tomorrow tonight too under until up upon us very was we well were what when where which while who whom
+    why will with within would yet you your yesterday ordered aware informed updated called notified stated states
+    said says reports reported wants wishes feels felt thinks asked told tell spoke spoken talked discussed plan
+    plans note notes team staff here there pt pts patient patients family rn md np""".split()
+)
+TITLES = frozenset("dr dr. drs doctor mr mrs ms miss mister rabbi np ho".split())
+STRONG_TITLES = frozenset("dr drs doctor mr mrs ms miss mister".split())
+CREDENTIALS = frozenset(
+    "rn rrt md np msw bsn lpn licsw licws lcsw crna rph pharmd cna rd slp aprn phd pa pa-c rnc ccrn cnm".split()
+)
+RELATIVES = frozenset(
+    """wife husband spouse son sons daughter daughters dtr dtrs dau daugher daughers grandaughter granddaughter
+    grandaughters granddaughters grandson grandsons sister sisters brother brothers mother father mom dad aunt
+    uncle niece nephew cousin friend friends proxy hcp poa fiance fiancee girlfriend boyfriend partner neighbor
+    neighbour stepdaughter stepson sil dil lawyer attorney rabbi priest chaplain named nurse
+    relative relatives guardian companion caregiver""".split()
+)
+PERSON_PHRASES = frozenset(
+    [("contact", "person"), ("spoke", "with"), ("spoke", "to"), ("spoken", "with"), ("spoken", "to"), ("talked", "with"),
+     ("talked", "to"), ("met", "with"), ("accompanied", "by"), ("followed", "by"), ("seen", "by"), ("called", "by"),
+     ("to", "page"), ("visited", "by"), ("care", "proxy"), ("proxy", "is"), ("in", "law"), ("to", "reach"),
+     ("able", "reach"), ("reach", "to")]
+)
+WEAK_CUES = frozenset("per with by to from for and called notified informed updated told page reach contacted asked".split())
+AFTER_NAME = frozenset(
+    """aware notified ordered made in at called paged said says spoke rrt rn md np informed here updated plans
+    performed placing recommended to notified made came will""".split()
+)
+FACILITY = frozenset(
+    """hospital hosp hosptial hospitals medical center ctr rehab memorial campus building bldg manor house clinic
+    health healthcare institute infirmary hospice nh general""".split()
+)
+GENERIC_PLACE = frozenset(
+    """the this that outside other another local community nursing rehab acute chronic psych state city county
+    mental public home behavioral physical occupational any same new old his her their our your a an my
+    previous prior nearest nearby medical surgical cardiac heart rehabilitation""".split()
+)
+MOVES = frozenset(
+    """transferred transfered tranfered transfer transf trans tx sent brought went go going goes admitted admit adm
+    taken came come presented arrived arrive received recieved rec'd accepted discharged returned return returning
+    flighted flown enroute route screened report retired works worked work lives living live resides residing
+    vacationing vacationed visiting flying fly moved moving""".split()
+)
+MOVE_PREPOSITIONS = frozenset("in to from at into by for out up over back".split())
+PLACE_PREPOSITIONS = frozenset("in from at near of".split())
+UNITS = frozenset(
+    """floor floors ccu micu sicu csru ccru vicu cvicu icu nicu picu tsicu msicu step stepdown tele telemetry or ir
+    er ew ed ct mri cath lab rehab home nursing snf ltc hospice unit units service bed room bedside dialysis
+    hd pacu ward wards radiology echo nuclear xray osh pcp md team facility facilities acute ems chair commode
+    stretcher bathroom shower hall hallway cardiology neurology surgery medicine oncology""".split()
+)
+SAINT = frozenset("st st. saint ste".split())
+UNIVERSITY = frozenset("u uof univ university".split())
+STATES = frozenset(
+    """md maryland va virginia dc pa pennsylvania ny ma massachusetts nj de delaware ct fl florida ga nc sc oh ca
+    tx""".split()
+)
+INTRODUCTION = re.compile(r"\s+is\s+an?\s+\d", re.IGNORECASE)
+WARD_NUMBER = re.compile(r"\s?\d\b(?!\s?(?:mg|mcg|ml|cc|l\b|units?|x|days?|hrs?|hours?|times|%|/|\.\d|am\b|pm\b))", re.IGNORECASE)
+
+
+FEATURE_CACHE = 200_000
+
+
+def _features(word: str, lists: WordLists) -> tuple[str, bool, bool, bool, bool, bool, bool]:
+    """What the lists say of one word as written: (lower, initial, vocabulary, clinical, listed, first, title case)."""
+    lower = word.lower().replace("’", "'")
+    base = lower[:-2] if lower.endswith("'s") else lower
+    clinical = base in lists.clinical or lower in lists.clinical
+    english = base in lists.english or lower in lists.english
+    title_case = word[0].isupper() and (len(word) == 1 or word[1:].islower())
+    listed = lists.listed(base) or "'" in base and lists.listed(base.replace("'", ""))
+    return base, len(word) == 1, english or clinical, clinical, listed, base in lists.first, title_case
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of the note and what the lists say of it."""
+
+    start: int
+    end: int
+    text: str
+    lower: str
+    initial: bool  # a single letter
+    vocabulary: bool  # an English or clinical word
+    clinical: bool
+    listed: bool  # a census first or last name
+    first: bool
+    title_case: bool
+
+
+class NoteScanner:
+    """Names and places in one note: call `found()`."""
+
+    def __init__(self, text: str, lists: WordLists | None = None) -> None:
+        self.text = text
+        self.lists = lists or word_lists()
+        self.tokens = [self._token(m) for m in TOKEN.finditer(text)]
+        self.spans: dict[tuple[int, int], tuple[PhiCategory, float]] = {}
+        letters = sum(1 for t in self.tokens if len(t.text) > 1)
+        upper = sum(1 for t in self.tokens if len(t.text) > 1 and t.text.isupper())
+        self.cased = letters > 0 and upper / letters < 0.4  # capitals carry meaning only in mixed-case text
+
+    def _token(self, match: re.Match[str]) -> Token:
+        word = match.group()
+        cache = self.lists.features
+        features = cache.get(word)
+        if features is None:
+            features = _features(word, self.lists)
+            if len(cache) > FEATURE_CACHE:
+                cache.clear()
+            cache[word] = features
+        return Token(match.start(), match.end(), word, *features)
+
+    # ---------------------------------------------------------------- what a word may be
+
+    def _gap(self, left: Token, right: Token) -> str:
+        return self.text[left.end : right.start]
+
+    def _name_word(self, token: Token) -> bool:
+        """May be a word of a name once a cue has said a name follows: no stop word, no clinical
+        word, and not an English word unless a census name too ('dr green', 'wife, rose')."""
+        if token.clinical or token.lower in STOP or token.lower in CREDENTIALS:
+            return False
+        return token.initial or not token.vocabulary or token.listed
+
+    def _strong_name(self, token: Token) -> bool:
+        """A name even after a weak cue: a census name that is no English or clinical word, or, in
+        mixed-case text, a capitalised word that is in no list at all."""
+        if token.initial or token.clinical or token.lower in STOP or len(token.text) < 2:
+            return False
+        if token.listed and not token.vocabulary:
+            return not self._city(token)
+        return self.cased and token.title_case and not token.vocabulary and not token.listed
+
+    def _city(self, token: Token) -> bool:
+        """A US city that is no common surname and no first name ('baltimore', not 'warren')."""
+        lower = token.lower
+        if lower not in self.lists.places or lower in self.lists.first:
+            return False
+        return self.lists.last.get(lower, 100_000) > 3000
+
+    def _continues(self, token: Token) -> bool:
+        """May go on a name already begun ('Janet logan', 'ROBERT V. DEGIORGIO')."""
+        if token.initial:
+            return True
+        if token.clinical or token.lower in STOP or token.lower in CREDENTIALS or token.lower in TITLES:
+            return False
+        return not token.vocabulary or (token.listed and token.lower not in self.lists.english)
+
+    # ---------------------------------------------------------------- people
+
+    def _forward(self, index: int, first_ok: bool, limit: int = 3) -> list[Token]:
+        """Name words from `tokens[index]` on, the first accepted by the caller's cue."""
+        taken: list[Token] = []
+        for token in self.tokens[index : index + limit]:
+            if taken:
+                gap = self._gap(taken[-1], token)
+                joined = gap in (" ", "-", "'") or taken[-1].initial and gap in (". ", ".", " ") or gap == "  "
+                if not joined or taken[-1].text.endswith(".") and not taken[-1].initial:
+                    break
+                if not (self._continues(token) or taken[-1].lower == "o" and not token.vocabulary):
+                    break
+            elif not first_ok:
+                break
+            taken.append(token)
+        while taken and taken[-1].initial and len(taken) > 1 and not self.text.startswith(".", taken[-1].end):
+            taken.pop()  # 'Dr. Smith A' : a trailing single letter is not part of the name
+        if taken and all(t.initial for t in taken):
+            return []
+        return taken
+
+    def _take(self, tokens: list[Token], category: PhiCategory, score: float) -> None:
+        if tokens:
+            key = (tokens[0].start, tokens[-1].end)
+            previous = self.spans.get(key)
+            if previous is None or previous[1] < score:
+                self.spans[key] = (category, score)
+
+    def _titles(self, index: int, token: Token) -> None:
+        """'Dr. Marder', 'dr green', 'MR. EDWIN PRZYBYLO', 'NP CAROL', 'HO Falco', 'dr o rourke'."""
+        if index + 1 >= len(self.tokens):
+            return
+        following = self.tokens[index + 1]
+        gap = self._gap(token, following)
+        if not re.fullmatch(r"\.?[ \t]{0,3}|[ \t]{1,3}", gap) or "\n" in gap:
+            return
+        if token.lower in ("ms", "mr") and (following.clinical or not following.initial and following.vocabulary and not following.listed):
+            return  # 'MS: sedated', 'mild MR'
+        strong = token.lower in STRONG_TITLES
+        first = following
+        if first.clinical or first.lower in STOP or first.lower in CREDENTIALS:
+            return
+        if not strong and not (self._name_word(first) and (not first.vocabulary or first.first)):
+            return
+        self._take(self._forward(index + 1, True), PhiCategory.NAME, 0.9)
+
+    def _initials(self, index: int, token: Token) -> None:
+        """'Z. MILLER AWARE', 'q. lander rrt', 'J SMITH ORDERED', "(d. renna and j. o'brien)"."""
+        if index + 1 >= len(self.tokens) or token.text in ("a", "A", "I") and not self.text.startswith(".", token.end):
+            return
+        following = self.tokens[index + 1]
+        gap = self._gap(token, following)
+        if gap not in (". ", ".", " ", ".  ") or following.initial or following.clinical or following.lower in STOP:
+            return
+        after = self.tokens[index + 2] if index + 2 < len(self.tokens) else None
+        cue_after = after is not None and after.lower in AFTER_NAME
+        if not following.vocabulary and (gap != " " or following.listed or cue_after):
+            self._take(self._forward(index, True), PhiCategory.NAME, 0.8)
+        elif following.listed and cue_after and "." in gap:
+            self._take([token, following], PhiCategory.NAME, 0.75)
+        elif following.listed and not following.vocabulary and cue_after:
+            self._take([token, following], PhiCategory.NAME, 0.7)
+
+    def _credential(self, index: int) -> None:
+        """The name right before a credential: 'irene snell, rn', 'Stord-Painter MD', 'J. Yi, MD'."""
+        taken: list[Token] = []
+        right = self.tokens[index]
+        for token in reversed(self.tokens[max(0, index - 3) : index]):
+            gap = self._gap(token, right)
+            if gap not in (" ", ", ", ",", "-", ". ", "  ") or "\n" in gap:
+                break
+            if gap in (". ",) and not token.initial:
+                break
+            if not (token.initial or self._name_word(token)):
+                break
+            taken.insert(0, token)
+            right = token
+        while taken and taken[0].initial and len(taken) == 1:
+            taken.pop(0)
+        if not taken:
+            return
+        last = [t for t in taken if not t.initial][-1:] or taken
+        if last[0].vocabulary and not (len(taken) > 1 and (taken[-2].first or taken[-2].initial or not taken[-2].vocabulary)):
+            return  # 'Will notify MD', 'night MD'
+        if any(not t.vocabulary or t.first for t in taken if not t.initial):
+            self._take(taken, PhiCategory.NAME, 0.85)
+
+    def _relatives(self, index: int, token: Token) -> None:
+        """'son David', 'wife, rose', 'proxy is grandaughter: Irene Czyzewicz', 'daughters sarah and margie'."""
+        if index + 1 >= len(self.tokens):
+            return
+        following = self.tokens[index + 1]
+        gap = self._gap(token, following)
+        if not re.fullmatch(r"[ \t:,(\-\"']{1,4}", gap):
+            return
+        if not (self._name_word(following) and (not following.vocabulary or following.first)):
+            return
+        taken = self._forward(index + 1, True)
+        self._take(taken, PhiCategory.NAME, 0.8)
+        self._coordinated(index + 1 + len(taken))
+
+    def _coordinated(self, index: int) -> None:
+        """'... and margie', '... and Theodore' right after a name."""
+        if index + 1 < len(self.tokens) and self.tokens[index].lower == "and":
+            following = self.tokens[index + 1]
+            if self._name_word(following) and (not following.vocabulary or following.first):
+                self._take(self._forward(index + 1, True), PhiCategory.NAME, 0.75)
+
+    def _weak(self, index: int) -> None:
+        """'per DOUGLASS', 'with Radu Crosson', 'by Frances Giggey': only names no list calls a word."""
+        following = self.tokens[index + 1]
+        if self._gap(self.tokens[index], following) in (" ", "  ", ": ") and self._strong_name(following):
+            self._take(self._forward(index + 1, True), PhiCategory.NAME, 0.6)
+
+    def _introduction(self, index: int) -> None:
+        """A line that opens with a name and 'is a 70 yr old': 'lorrie morales is a 70 yr old female'."""
+        taken: list[Token] = []
+        for token in self.tokens[index : index + 3]:
+            if taken and self._gap(taken[-1], token) != " ":
+                break
+            if not self._name_word(token) or token.vocabulary and not token.first:
+                break
+            taken.append(token)
+            if INTRODUCTION.match(self.text, token.end):
+                if any(not t.vocabulary or t.first for t in taken):
+                    self._take(taken, PhiCategory.NAME, 0.8)
+                return
+
+    def _sign_off(self) -> None:
+        """The note's last line, when it is two or three name words: the writer ('Mary Rueping')."""
+        tail = self.text.rstrip()
+        line_start = tail.rfind("\n") + 1
+        words = [t for t in self.tokens if t.start >= line_start]
+        if 2 <= len(words) <= 4 and all(self._name_word(t) or t.lower in CREDENTIALS for t in words):
+            names = [t for t in words if t.lower not in CREDENTIALS]
+            if len(names) >= 2 and names[0].first and all(not t.vocabulary or t.listed or t.initial for t in names):
+                self._take(names, PhiCategory.NAME, 0.7)
+
+    # ---------------------------------------------------------------- places
+
+    def _facility(self, index: int) -> None:
+        """The name before a facility word: 'Sacred Heart Memorial', 'harford memorial', 'mazur campus'."""
+        end = index
+        while end + 1 < len(self.tokens) and self.tokens[end + 1].lower in FACILITY and self._gap(self.tokens[end], self.tokens[end + 1]) == " ":
+            end += 1
+        taken: list[Token] = []
+        right = self.tokens[index]
+        for token in reversed(self.tokens[max(0, index - 3) : index]):
+            gap = self._gap(token, right)
+            if gap not in (" ", ". ", "-") or token.lower in GENERIC_PLACE or token.lower in STOP and token.lower != "of":
+                break
+            if token.lower in FACILITY or token.clinical and token.lower not in ("heart",) or token.lower in UNITS:
+                break
+            taken.insert(0, token)
+            right = token
+        while taken and taken[0].lower == "of":
+            taken.pop(0)
+        if not taken:
+            return
+        facility = self.tokens[index]
+        if facility.lower == "general" and not (end > index):
+            return
+        if facility.lower in ("health", "house", "building", "bldg", "center", "ctr", "medical") and all(t.vocabulary and not t.listed for t in taken):
+            return  # 'mental health', 'care center'
+        words = [*taken, *self.tokens[index : end + 1]]
+        self._take(words, PhiCategory.LOCATION, 0.8)
+
+    def _saint(self, index: int) -> None:
+        """'St. Agnes', "ST. MARY'S", 'St A.': a saint's name is a hospital's."""
+        if index + 1 >= len(self.tokens):
+            return
+        following = self.tokens[index + 1]
+        gap = self._gap(self.tokens[index], following)
+        before = self.text[max(0, self.tokens[index].start - 8) : self.tokens[index].start]
+        if gap not in (". ", " ", ".") or re.search(r"\d\s*$", before):
+            return  # '12 St.' is a street
+        if following.first or following.initial and self.text.startswith(".", following.end) or not following.vocabulary and following.title_case:
+            self._take([self.tokens[index], *self._forward(index + 1, True, 2)], PhiCategory.LOCATION, 0.8)
+
+    def _university(self, index: int) -> None:
+        """'U Maryland', 'UOf Maryland Hosp', 'U OF MD MED CENTER', 'university of maryland hospital'."""
+        taken = [self.tokens[index]]
+        for token in self.tokens[index + 1 : index + 3]:
+            if self._gap(taken[-1], token) != " ":
+                break
+            taken.append(token)
+            if token.lower in STATES or token.lower in self.lists.places:
+                self._take(taken, PhiCategory.LOCATION, 0.8)
+                return
+            if token.lower != "of":
+                return
+
+    def _moved(self, index: int, token: Token) -> None:
+        """The place after a movement: 'transferred to GH', 'admit from BALTMORE', 'lives in rome',
+        'to go to quartermain 6'. Units of the hospital ('to floor', 'to CCU') are no place."""
+        if token.clinical or token.lower in UNITS or token.lower in STOP or token.initial:
+            return
+        listed_place = token.lower in self.lists.places
+        if token.vocabulary and not listed_place:
+            return
+        if token.lower in ("dc",) and not re.search(r"(?:lives|living|live|from)\W{1,3}(?:in\W{1,3})?$", self.text[max(0, token.start - 20) : token.start], re.IGNORECASE):
+            return
+        taken = [token]
+        for following in self.tokens[index + 1 : index + 3]:
+            if self._gap(taken[-1], following) != " " or following.clinical or following.lower in STOP or following.lower in UNITS:
+                break
+            if following.vocabulary and f"{' '.join(t.lower for t in taken)} {following.lower}" not in self.lists.places:
+                break
+            taken.append(following)
+        self._take(taken, PhiCategory.LOCATION, 0.75)
+
+    def _place_phrase(self, index: int) -> bool:
+        """A US city of two or three words ('new haven', 'Middle River', 'Daytona Beach') after 'in',
+        'from', 'at' or a movement."""
+        for size in (3, 2):
+            words = self.tokens[index : index + size]
+            if len(words) < size or any(self._gap(a, b) != " " for a, b in zip(words, words[1:])):
+                continue
+            if " ".join(t.lower for t in words) in self.lists.places:
+                self._take(words, PhiCategory.LOCATION, 0.75)
+                return True
+        return False
+
+    def _ward(self, index: int, token: Token) -> None:
+        """A building with a floor number and no other meaning: 'QUARTERMAIN 2', 'quartermain 6.'"""
+        if WARD_NUMBER.match(self.text, token.end):
+            self._take([token], PhiCategory.LOCATION, 0.6)
+
+    # ---------------------------------------------------------------- the note
+
+    def _after_move(self, index: int) -> bool:
+        """Whether a movement comes right before `tokens[index]` ('transferred to', 'admit from',
+        'lives in', 'to go to', 'flying in from')."""
+        at = index - 1
+        skipped = 0
+        while at >= 0 and self.tokens[at].lower in MOVE_PREPOSITIONS and skipped < 2:
+            at, skipped = at - 1, skipped + 1
+        return at >= 0 and self.tokens[at].lower in MOVES and self.tokens[index].start - self.tokens[at].end < 16
+
+    def _after_person_phrase(self, index: int) -> bool:
+        """Whether 'spoke with', 'contact person', 'ask to page' ... comes right before `tokens[index]`."""
+        if index < 2 or self.tokens[index].start - self.tokens[index - 1].end > 4:
+            return False
+        return (self.tokens[index - 2].lower, self.tokens[index - 1].lower) in PERSON_PHRASES
+
+    def found(self) -> list[Found]:
+        """Every name and place span of the note, before merging."""
+        tokens = self.tokens
+        for index, token in enumerate(tokens):
+            if index % 2000 == 0:
+                checkpoint()
+            lower = token.lower
+            if lower in TITLES:
+                self._titles(index, token)
+            if token.initial:
+                self._initials(index, token)
+            if lower in CREDENTIALS and index > 0:
+                self._credential(index)
+            if lower in RELATIVES:
+                self._relatives(index, token)
+            if lower in FACILITY and index > 0:
+                self._facility(index)
+            if lower in SAINT:
+                self._saint(index)
+            if lower in UNIVERSITY:
+                self._university(index)
+            if index + 1 < len(tokens) and (lower in WEAK_CUES or lower in RELATIVES):
+                self._weak(index)
+            if token.clinical or token.initial:
+                continue
+            if self._after_person_phrase(index) and self._name_word(token) and (not token.vocabulary or token.first):
+                self._take(self._forward(index, True), PhiCategory.NAME, 0.75)
+            after_preposition = index > 0 and tokens[index - 1].lower in PLACE_PREPOSITIONS
+            if self._after_move(index) and not self._place_phrase(index):
+                self._moved(index, token)
+            elif after_preposition and not self._place_phrase(index) and self._city(token):
+                self._take([token], PhiCategory.LOCATION, 0.7)
+            elif not token.vocabulary and self._city(token):
+                self._take([token], PhiCategory.LOCATION, 0.6)
+            if index == 0 or "\n" in self._gap(tokens[index - 1], token):
+                self._introduction(index)
+            if not token.vocabulary and not token.listed and len(lower) >= 5:
+                self._ward(index, token)
+        self._sign_off()
+        self._propagate()
+        return [(start, end, category, score) for (start, end), (category, score) in self.spans.items()]
+
+    def _propagate(self) -> None:
+        """Every other mention of a word found as a name or place, unless the word is vocabulary."""
+        starts = [t.start for t in self.tokens]
+        known: dict[str, tuple[PhiCategory, float]] = {}
+        for (start, end), (category, score) in self.spans.items():
+            for token in self.tokens[bisect_left(starts, start) : bisect_right(starts, end)]:
+                if token.end <= end and not token.initial and not token.vocabulary and len(token.lower) >= 3:
+                    if token.lower not in TITLES and token.lower not in CREDENTIALS:
+                        known[token.lower] = (category, min(score, 0.7))
+        if not known:
+            return
+        covered = sorted(self.spans)
+        covered_starts = [s for s, _ in covered]
+        for token in self.tokens:
+            if token.lower not in known:
+                continue
+            at = bisect_right(covered_starts, token.start) - 1
+            if at >= 0 and covered[at][1] > token.start:
+                continue
+            self.spans[(token.start, token.end)] = known[token.lower]
+
+
+def names_and_places(text: str, lists: WordLists | None = None) -> list[Found]:
+    """Every span of a person's or a place's name in `text`, as (start, end, category, confidence)."""
+    return NoteScanner(text, lists).found()
