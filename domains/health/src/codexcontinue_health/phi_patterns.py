@@ -80,9 +80,14 @@ _LEAD15 = lead(r'\d', r'[\w/.]')
 _LEAD16 = lead(r'\d', r'[\w/]')
 
 
+DECIMAL = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
+
+
 def has_digit(match: re.Match[str], text: str) -> bool:
-    """Identifiers carry at least one digit; this keeps 'MRN: pending' from being taken."""
-    return any(ch.isdigit() for ch in match.group("phi"))
+    """Identifiers carry at least one digit ('MRN: pending' is none), and are no plain measurement
+    ('ID: 98.9 po' is the infectious-disease line of a nursing note)."""
+    value = match.group("phi")
+    return any(ch.isdigit() for ch in value) and not DECIMAL.fullmatch(value)
 
 
 # A labelled identifier's value: letters, digits and inner dashes, dots or spaces, 4 to 26 long.
@@ -195,10 +200,15 @@ def _vin_shape(match: re.Match[str], text: str) -> bool:
     return sum(c.isdigit() for c in value) >= 3 and sum(c.isalpha() for c in value) >= 2
 
 
+SETTING = re.compile(r"\d+X\d+|\d(?:CC|U|ML|MG|PM|AM|HR|MCG)$|^(?:AC|HR|BP|PS|CPAP|SIMV|IMV|PEEP)\b")
+
+
 def _code_shape(match: re.Match[str], text: str) -> bool:
-    """An unlabelled code counts with a letter and five digits or more ('A-48211-X', not 'PB7200')."""
+    """An unlabelled code counts with two letters and five digits or more ('AB-48211', not 'PB7200'),
+    and never as a ventilator setting or a volume ('600X12', '40-140CC', 'AC-20-50-400-5')."""
     value = match.group("phi")
-    return sum(c.isdigit() for c in value) >= 5 and any(c.isalpha() for c in value)
+    digits, letters = sum(c.isdigit() for c in value), sum(c.isalpha() for c in value)
+    return digits >= 5 and letters >= 2 and not SETTING.search(value)
 
 
 def _valid_ssn(match: re.Match[str], text: str) -> bool:
@@ -288,9 +298,10 @@ NOT_DATE_BEFORE = re.compile(
     I,
 )
 NOT_DATE_AFTER = re.compile(
-    r"[ \t]?(?:/|%|\s?pain|\s?scale|\s?strength|\s?sem|\s?murmur|\s?hsm|\s?(?:up|of|way|rate|ns|nss|amp|hrs?|hours?|tab|peep|ps|ips|psv|cpap|\d{2}%))\b",
+    r"[ \t]?(?:/|%|\s?pain|\s?scale|\s?strength|\s?sem|\s?murmur|\s?hsm|\s?(?:up|of|way|rate|ns|nss|amp|hrs?|hours?|tab|peep|ps|ips|psv|cpap|bipap|c|fio2|\d{2}%))\b",
     I,
 )
+VENT_NEAR = re.compile(r"(?:\bps|\bpsv|\bpeep|\bcpap|\bbi-?pap|\bips|\bimv|\bsimv|\bvent\w*|\bsettings?|%|&)\W{0,3}$", I)
 FRACTIONS = {"1/2", "1/3", "1/4", "2/3", "3/4", "1/8"}
 PAIN_WORDS = re.compile(r"pain|c/o|cp\b|scale|discomfort|#", I)
 
@@ -309,7 +320,7 @@ def _month_day(match: re.Match[str], text: str) -> bool:
     start, end = match.span("phi")
     value = match.group("phi")
     pairs = [part.split("/")[:2] for part in value.split("-")]
-    if not all(_valid_month_day(month, day) for month, day in pairs):
+    if not all(_valid_month_day(month, day) for month, day in pairs) or any("/".join(p) in FRACTIONS for p in pairs):
         return False
     if value.count("/") >= 2 or "-" in value:  # with a year, or a range of two dates
         return True
@@ -318,6 +329,8 @@ def _month_day(match: re.Match[str], text: str) -> bool:
     if value in FRACTIONS or month.lstrip("0") == day.lstrip("0"):
         return False
     if day == "10" and PAIN_WORDS.search(before + after):
+        return False
+    if VENT_NEAR.search(before) or NOT_DATE_AFTER.match(after) and re.match(r"[ \t]?(?:bi-?pap|cpap|peep|ps|ips|psv|c|fio2|\d{2}%)\b", after, I):
         return False
     if DATE_CUE.search(before):
         return True
@@ -337,7 +350,7 @@ def _iso_date(match: re.Match[str], text: str) -> bool:
 
 TIME_BEFORE = re.compile(r"(?:@|\bat|\bby|\bfrom|\buntil|\btill|\bstarting|\bq|\bx|-|>|\d[ \t]?)\W{0,2}$", I)
 TIME_AFTER = re.compile(r"\s?(?:-|>|to\b|hrs?\b|hours\b|h\b|am\b|pm\b|cc|ml|mg|mcg|units?\b|u\b|kcal|cal\b|%|/|\.\d|:\d|x\b)", I)
-YEAR_BEFORE = re.compile(r"(?:\bsince|\bin|\bof|\byear|\byr|\bis|\bits|\bit's|\bwas|\bborn|\bsays|\bstated?|\bsaying|,|\bbefore|\bafter|\bto|\bbetween)\W{0,3}$", I)
+YEAR_BEFORE = re.compile(r"(?:\bsince|\bin|\bof|\byear|\byr|\bis|\bits|\bit's|\bwas|\bborn|\bsays|\bstated?|\bsaying|\bbefore|\bafter)\W{0,3}$", I)
 
 
 def _a_year(match: re.Match[str], text: str) -> bool:
@@ -355,27 +368,39 @@ def _over_89(match: re.Match[str], text: str) -> bool:
     return 90 <= int(match.group("phi")) <= 119
 
 
+AMBIGUOUS_MONTHS = re.compile(r"\b(?:may|dec|mar|jan)\b", I)  # also 'may', 'decrease', 'march', a name
+
+
 def _capital_may(match: re.Match[str], text: str) -> bool:
-    """'may' is the month only when capitalised, next to a year, or followed by a day number."""
-    found = re.search(r"\bmay\b", match.group("phi"), I)
-    return found is None or found.group()[0] == "M" or bool(re.search(r"\d", match.group("phi")))
+    """'may', 'dec', 'mar' are a month only when written 'May', or with a four-digit year, or after
+    'in', 'on', 'since' ('last used in may 15'); 'DEC' in capitals is 'decrease'."""
+    found = AMBIGUOUS_MONTHS.search(match.group("phi"))
+    if found is None or found.group()[0].isupper() and found.group()[1:].islower():
+        return True
+    if re.search(r"\d{4}", match.group("phi")):
+        return True
+    return bool(re.search(r"\b(?:in|on|since|of|from|until|is|tomorrow|,)\W{0,3}$", text[max(0, match.start() - 12) : match.start()], I))
 
 
-ORDINAL_BEFORE = re.compile(r"(?:\bthe|\bon|\bof|\bsince|\buntil|\bby)\W{0,3}$", I)
+ORDINAL_BEFORE = re.compile(r"\bthe\W{0,3}$", I)
+ORDINAL_AFTER = re.compile(r"[ \t]*(?:[.,;:!?)\n\"']|$|of\b|at\b|and\b|or\b)", I)
 
 
 def _ordinal_day(match: re.Match[str], text: str) -> bool:
-    """'on the 11th', "it's the 11th": a day of the month after 'the', 'on', 'since'."""
-    return int(re.match(r"\d+", match.group("phi")).group()) <= 31 and bool(ORDINAL_BEFORE.search(text, max(0, match.start() - 8), match.start()))
+    """'on the 11th.', "it's the 11th": a day of the month after 'the' and before the clause ends
+    (not 'the 1st dose', '1st step mattress')."""
+    if int(re.match(r"\d+", match.group("phi")).group()) > 31:
+        return False
+    return bool(ORDINAL_BEFORE.search(text, max(0, match.start() - 8), match.start())) and bool(ORDINAL_AFTER.match(text, match.end()))
 
 
 D1 = lead(r"\d", r"[\w/.:-]")
 DATES = [
     rule(C.DATE, rf"(?P<phi>{MONTH}\.?,?[ \t]{{1,3}}{DAY}(?:,?[ \t]{{1,3}}{YEAR})?)(?![\w/])", 0.85, _capital_may, starts=MONTH_WORDS),
     rule(C.DATE, rf"(?P<phi>{MONTH}\.?,?[ \t]{{1,3}}(?:(?:19|20)\d{{2}}|'\d{{2}}))(?!\w)", 0.8, _capital_may, starts=MONTH_WORDS),
-    rule(C.DATE, rf"(?P<phi>{MONTH})\.?,?[ \t]{{1,3}}\d{{2}}(?![\w/])", 0.6, lambda m, t: m.group("phi").lower() != "may", starts=MONTH_WORDS),
+    rule(C.DATE, rf"(?P<phi>{MONTH})\.?,?[ \t]{{1,3}}\d{{2}}(?![\w/])", 0.6, _capital_may, starts=MONTH_WORDS),
     rule(C.DATE, rf"(?P<phi>{_LEAD16}\d?(?:st|nd|rd|th)?[ \t]{{1,3}}(?:of[ \t]+)?{MONTH}\.?(?:,?[ \t]{{1,3}}{YEAR})?)(?![\w/])", 0.85, _capital_may),
-    rule(C.DATE, rf"(?P<phi>{_LEAD16}\d?[-/ ]?{MONTH}[-/ ]?\d{{2,4}})(?!\w)", 0.85),
+    rule(C.DATE, rf"(?P<phi>{_LEAD16}\d?[-/ ]?{MONTH}[-/ ]?\d{{2,4}})(?!\w)", 0.85, _capital_may),
     rule(C.DATE, rf"(?P<phi>{_LEAD1}\d{{3}}[-/.]\d\d?[-/.]\d\d?)(?![\w/-])", 0.9, _iso_date),
     rule(C.DATE, rf"(?P<phi>{D1}\d?/\d\d?(?:/\d\d(?:\d\d)?)?(?:-\d\d?/\d\d?(?:/\d\d(?:\d\d)?)?)?)(?![\w/%]|\.\d|-\d)", 0.8, _month_day),
     rule(C.DATE, rf"(?P<phi>{_LEAD14}\d?-\d\d?-\d\d(?:\d\d)?)(?![\w/-])", 0.85, _numeric_date),
@@ -396,7 +421,7 @@ DATES = [
     rule(C.AGE, r"(?:age|aged|ages)[ \t]{0,2}:?[ \t]{0,2}(?:of[ \t]+)?:?[ \t]{0,2}(?P<phi>\d{2,3})\b", 0.85, _over_89, starts="age aged ages"),
     rule(C.AGE, rf"(?P<phi>{_LEAD13}\d\d?)[ \t]?(?:M|F|yo[MF]|y[MF])\b", 0.75, _over_89, flags=0),
     rule(C.AGE, r"\n[ \t]{0,8}(?P<phi>\d{2,3})[ \t]+(?:s/p|w/|with|yr|year|male|female|man|woman|gentleman|lady)\b", 0.75, _over_89),
-    rule(C.AGE, r"in[ \t]+(?:his|her|their|the)[ \t]+(?P<phi>(?:90|100)'?s|nineties)\b", 0.8, starts="in"),
+    rule(C.AGE, r"in[ \t]+(?:his|her|their)[ \t]+(?P<phi>(?:90|100)'?s|nineties)\b", 0.8, starts="in"),
     rule(C.AGE, r"(?P<phi>(?:nonagenarian|centenarian)s?)\b", 0.8, starts="nonagenarian nonagenarians centenarian centenarians"),
 ]
 
@@ -420,13 +445,17 @@ STREET_SUFFIX = (
     r"Highway|Hwy|Parkway|Pkwy|Trail|Trl|Square|Sq|Loop|Row|Pike|Alley|Plaza|Path|Crossing|Xing|Run|Ridge|Heights|"
     r"Hts|Point|Pt|Turnpike|Tpke|Expressway|Expy|Freeway|Fwy|Route|Rte|Walk|Close|Cove|Bend|Glen|Hollow|Mews|Green"
 )
-CAP = r"(?:[A-Z][A-Za-z'.-]{0,30}|\d{1,4}(?:st|nd|rd|th))"
+CAP = r"(?:[A-Z][A-Za-z'-]{0,30}|\d{1,4}(?:st|nd|rd|th))"
+STREET_ANY_CASE = (
+    r"Street|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Court|Terrace|Circle|Highway|Hwy|Parkway|Pkwy|"
+    r"Turnpike|Tpke|Expressway|Expy|Freeway|Fwy|Route|Rte"
+)
 UNIT = r"(?:,?[ \t]{1,3}(?i:Apt|Apartment|Unit|Suite|Ste|#|Rm|Room|Bldg|Building|Fl|Floor|Lot|Space)\.?[ \t]{0,3}#?[ \t]{0,3}[A-Za-z0-9-]{1,10})"
 ADDRESSES = [
     rule(
         C.LOCATION,
         rf"(?P<phi>{_LEAD12}\d{{0,5}}[A-Za-z]?[ \t]{{1,3}}(?:[NSEW]\.?[ \t]{{1,3}}|North[ \t]{{1,3}}|South[ \t]{{1,3}}|East[ \t]{{1,3}}|West[ \t]{{1,3}})?"
-        rf"(?:{CAP}[ \t]{{1,3}}){{1,3}}(?i:{STREET_SUFFIX})\b\.?{UNIT}?)",
+        rf"(?:{CAP}[ \t]{{1,3}}){{1,3}}(?:(?i:{STREET_ANY_CASE})|(?:{STREET_SUFFIX}))\b\.?{UNIT}?)",
         0.9,
         flags=0,
     ),

@@ -21,7 +21,8 @@ class WordLists:
 
     `first` and `last`: census first and last names (`last` maps each to its frequency rank, 0 the
     most frequent). `english`: everyday English words (a name or a
-    place only where the context says so: 'dr green' but 'green sputum'). `places`: US cities and
+    place only where the context says so: 'dr green' but 'green sputum'), and the proper nouns that
+    are no one's name and no US place ('Tuesday', 'Russian', 'Bermuda'). `places`: US cities and
     counties, single words and phrases. `clinical`: every word of the clinical terms and of the
     nursing vocabulary, which is never taken for a name or a place. `clinical_terms`: the terms
     themselves ('Lasix', 'BP 142/84'). `features`: what the name recogniser worked out for each word
@@ -67,7 +68,7 @@ def word_lists() -> WordLists:
     return WordLists(
         first=frozenset(_lines("first_names.txt")),
         last={name: rank for rank, name in enumerate(_lines("last_names.txt"))},
-        english=frozenset(_lines("english_words.txt")),
+        english=frozenset(_lines("english_words.txt")) | frozenset(_lines("proper_words.txt")),
         places=frozenset(place.lower() for place in _lines("us_places.txt")),
         clinical=clinical,
         clinical_terms=terms,
