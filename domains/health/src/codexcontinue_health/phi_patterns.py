@@ -116,8 +116,9 @@ def labelled_both(category: C, strong: str, weak: str, score: float = 0.9) -> li
 
 # ---------------------------------------------------------------- phone and fax
 
+PHONE_LEAD = lead(r"\d", r"[\w/.]")  # '---301 944-5032' after a dash is a number too
 PHONE_BODY = (
-    rf"(?:{_LEAD8}1[ \t.-]?(?:\(\d{{3}}\)|\d{{3}})|{_LEAD7}\d{{3}}\)|{_LEAD14}\d\d)"
+    rf"(?:{_LEAD8}1[ \t.-]?(?:\(\d{{3}}\)|\d{{3}})|{_LEAD7}\d{{3}}\)|{PHONE_LEAD}\d\d)"
     r"[ \t]?[.-]?[ \t]?\d{3}[ \t]?[.-]?[ \t]?\d{4}(?:[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,5}\.?)?"
 )
 MEASURE_BEFORE = re.compile(r"(?:\bbp|\bhr|\brr|\btv|\bvt|\bsbp|\bmap|\bcvp|\bci|\bco|\bx)\W{0,3}$", I)
@@ -142,7 +143,7 @@ PHONES = [
     ),
     rule(
         C.PHONE,
-        r"(?:pager|beeper|pg|page|bpr|ext|extension|x)\b[ \t]{0,3}(?:#|no\.?|number)?[ \t]{0,2}[:#]?[ \t]{0,2}(?P<phi>\d{4,5})(?![\w/.-])",
+        r"(?:pager|beeper|pg|page|bpr|ext|extension|x)\b[ \t]{0,3}[:#]?[ \t]{0,2}(?:#|no\.?|number)?[ \t]{0,2}[:#]?[ \t]{0,2}(?P<phi>\d{4,5})(?![\w/.-])",
         0.7,
         starts="pager beeper pg page bpr ext extension x",
     ),
