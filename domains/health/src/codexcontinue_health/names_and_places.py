@@ -44,7 +44,7 @@ STOP = frozenset(
     said says reports reported wants wishes feels felt thinks asked told tell spoke spoken talked discussed plan
     plans note notes team staff here there pt pts patient patients family rn md np""".split()
 )
-TITLES = frozenset("dr dr. drs doctor mr mrs ms miss mister rabbi np ho md pa".split())
+TITLES = frozenset("dr dr. drs doctor mr mrs ms miss mister rabbi np ho md".split())
 STRONG_TITLES = frozenset("dr drs doctor mr mrs ms miss mister".split())
 CREDENTIALS = frozenset(
     "rn rrt md np msw bsn lpn licsw licws lcsw crna rph pharmd cna rd slp aprn phd pa pa-c rnc ccrn cnm".split()
@@ -111,7 +111,7 @@ STATES = frozenset(
 )
 INTRODUCTION = re.compile(r"\s+is\s+an?\s+\d", re.IGNORECASE)
 WARD_NUMBER = re.compile(
-    r"[ \t]\d(?=[ \t]*(?:$|[.,;)\n]|(?:when|in|for|today|tomorrow|tonight|if|bed|step|this|at|on|and|w|with|per|once|later|after|cv)\b))",
+    r"[ \t]\d(?!\.\d)(?=[ \t]*(?:$|[.,;)\n]|(?:when|in|for|today|tomorrow|tonight|if|bed|step|this|at|on|and|w|with|per|once|later|after|cv)\b))",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -124,7 +124,7 @@ def _features(word: str, lists: WordLists) -> tuple[str, bool, bool, bool, bool,
     lower = word.lower().replace("’", "'")
     base = lower[:-2] if lower.endswith("'s") else lower
     clinical = base in lists.clinical or lower in lists.clinical
-    english = base in lists.english or lower in lists.english
+    english = base in lists.english or lower in lists.english or lower.endswith("n't")
     title_case = word[0].isupper() and (len(word) == 1 or word[1:].islower())
     listed = lists.listed(base) or "'" in base and lists.listed(base.replace("'", ""))
     return base, len(word) == 1, english or clinical, clinical, listed, base in lists.first, title_case
@@ -156,7 +156,9 @@ class NoteScanner:
         self.spans: dict[tuple[int, int], tuple[PhiCategory, float]] = {}
         letters = sum(1 for t in self.tokens if len(t.text) > 1)
         upper = sum(1 for t in self.tokens if len(t.text) > 1 and t.text.isupper())
-        self.cased = letters > 0 and upper / letters < 0.4  # capitals carry meaning only in mixed-case text
+        title = sum(1 for t in self.tokens if len(t.text) > 1 and t.title_case)
+        # Capitals carry meaning only in mixed-case text: not in notes all in capitals or all in lower case.
+        self.cased = letters > 0 and upper / letters < 0.4 and title / letters >= 0.05
 
     def _token(self, match: re.Match[str]) -> Token:
         word = match.group()
@@ -265,11 +267,11 @@ class NoteScanner:
             return
         following = self.tokens[index + 1]
         gap = self._gap(token, following)
-        if gap not in (". ", ".", " ", ".  ") or following.initial or not self._name_word(following):
+        if gap not in (". ", " ", ".  ") or following.initial or not self._name_word(following):
             return
         after = self.tokens[index + 2] if index + 2 < len(self.tokens) else None
-        cue_after = after is not None and after.lower in AFTER_NAME or self.text.startswith((",", ":"), following.end)
-        if "." in gap and (following.listed or not following.vocabulary and cue_after):
+        cue_after = after is not None and after.lower in AFTER_NAME
+        if "." in gap and (following.listed and not following.vocabulary or cue_after or self.text.startswith((",", ":"), following.end)):
             self._take([token, *self._forward(index + 1, True)], PhiCategory.NAME, 0.8)
         elif following.listed and not following.vocabulary and cue_after:
             self._take([token, following], PhiCategory.NAME, 0.7)
@@ -383,7 +385,8 @@ class NoteScanner:
         after = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
         cue_before = before is not None and before.lower in AT_PLACE and self._gap(before, token) == " "
         cue_after = after is not None and after.lower in DEPARTMENTS and self._gap(token, after) == " "
-        if cue_before and (token.text.isupper() or not self.cased) or cue_after:
+        short = len(token.text) == 2 and token.lower not in STATES and token.lower not in UNITS
+        if cue_before and short and (token.text.isupper() or not self.cased) or cue_after:
             self._take([token], PhiCategory.LOCATION, 0.6)
 
     def _facility(self, index: int) -> None:
@@ -395,11 +398,12 @@ class NoteScanner:
         right = self.tokens[index]
         for token in reversed(self.tokens[max(0, index - 3) : index]):
             gap = self._gap(token, right)
-            if gap not in (" ", ". ", "-") or token.lower in GENERIC_PLACE or token.lower in STOP and token.lower != "of":
+            if gap not in (" ", ". ", "-") or gap == ". " and token.lower not in SAINT:
+                break
+            if token.lower in GENERIC_PLACE or token.lower in STOP and token.lower != "of":
                 break
             if token.lower in FACILITY and token.lower in ("memorial", "general") and not taken:
-                index = self.tokens.index(token)  # 'MEMORIAL HOSPITAL': the name is the facility word
-                taken.insert(0, token)
+                taken.insert(0, token)  # 'MEMORIAL HOSPITAL': the name is the facility word
                 right = token
                 continue
             if token.lower in FACILITY or token.clinical and token.lower not in FACILITY_NAME_WORDS or token.lower in UNITS:
@@ -418,11 +422,13 @@ class NoteScanner:
         if facility.lower == "general" and not (end > index):
             return
         if all(t.lower in ("memorial", "general") for t in taken):
-            before = self.tokens[self.tokens.index(taken[0]) - 1] if self.tokens.index(taken[0]) > 0 else None
+            first_at = index - len(taken)
+            before = self.tokens[first_at - 1] if first_at > 0 else None
             if before is None or before.lower not in MOVE_PREPOSITIONS and before.lower != "the":
                 return  # 'Memorial Hospital' only after 'to', 'at', 'the'
             taken = []
-        if facility.lower in ("health", "house", "building", "bldg", "center", "ctr", "medical", "rehab") and all(t.vocabulary and not t.listed for t in taken):
+        weak = facility.lower in ("health", "house", "building", "bldg", "center", "ctr", "medical", "rehab", "campus")
+        if weak and all(t.vocabulary and t.lower not in FACILITY_NAME_WORDS and t.lower not in self.lists.places for t in taken):
             return  # 'mental health', 'care center'
         words = [*taken, *self.tokens[index : end + 1]]
         self._take(words, PhiCategory.LOCATION, 0.8)
@@ -458,6 +464,10 @@ class NoteScanner:
         """The place after a movement: 'transferred to GH', 'admit from BALTMORE', 'lives in rome',
         'to go to quartermain 6'. Units of the hospital ('to floor', 'to CCU') are no place."""
         if token.clinical or token.lower in UNITS or token.lower in STOP or token.initial:
+            return
+        if self.cased and token.text.islower():
+            return  # 'transfered to commonde', 'sent for permacath': in mixed-case text a place has a capital
+        if self.tokens[index - 1].lower == "for" and self.tokens[index - 2].lower not in ("works", "work", "worked", "working"):
             return
         listed_place = token.lower in self.lists.places and (not token.vocabulary or token.text[0].isupper() and self.cased)
         if token.vocabulary and not listed_place:

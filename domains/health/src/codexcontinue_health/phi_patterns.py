@@ -180,7 +180,7 @@ CONTACT = [
     rule(C.URL, r"(?<![\w.])(?P<phi>www\.[^\s<>\"'()\[\]]{0,2000}[^\s<>\"'()\[\].,;:!?])", 0.9, needs=("www.",)),
     rule(
         C.URL,
-        rf"(?<![@\w.-])(?P<phi>(?:[a-z0-9-]{{1,63}}\.){{1,6}}(?:{'|'.join(TLDS)})(?:/[^\s<>\"'()]{{0,2000}}[^\s<>\"'().,;:!?])?)(?![\w@-])",
+        rf"(?<![@\w.-])(?P<phi>[a-z0-9-]{{0,62}}[a-z][a-z0-9-]{{0,62}}\.(?:[a-z0-9-]{{1,63}}\.){{0,5}}(?:{'|'.join(TLDS)})(?:/[^\s<>\"'()]{{0,2000}}[^\s<>\"'().,;:!?])?)(?![\w@-])",
         0.75,
         needs=tuple(f".{tld}" for tld in TLDS),
     ),
@@ -201,7 +201,7 @@ def _vin_shape(match: re.Match[str], text: str) -> bool:
     return sum(c.isdigit() for c in value) >= 3 and sum(c.isalpha() for c in value) >= 2
 
 
-SETTING = re.compile(r"\d+X\d+|\d(?:CC|U|ML|MG|PM|AM|HR|MCG)$|^(?:AC|HR|BP|PS|CPAP|SIMV|IMV|PEEP)\b")
+SETTING = re.compile(r"\d+X\d+|\d(?:CC|U|ML|MG|PM|AM|HR|MCG)$|^(?:AC|HR|BP|PS|CPAP|SIMV|IMV|PEEP)|-UP$|^UP-")
 
 
 def _code_shape(match: re.Match[str], text: str) -> bool:
@@ -302,7 +302,7 @@ NOT_DATE_AFTER = re.compile(
     r"[ \t]?(?:/|%|\s?pain|\s?scale|\s?strength|\s?sem|\s?murmur|\s?hsm|\s?(?:up|of|way|rate|ns|nss|amp|hrs?|hours?|tab|peep|ps|ips|psv|cpap|bipap|c|fio2|\d{2}%))\b",
     I,
 )
-VENT_NEAR = re.compile(r"(?:\bps|\bpsv|\bpeep|\bcpap|\bbi-?pap|\bips|\bimv|\bsimv|\bvent\w*|\bsettings?|%|&)\W{0,3}$", I)
+VENT_NEAR = re.compile(r"(?:\bps|\bpsv|\bpeep|\bcpap|\bbi-?pap|\bips|\bimv|\bsimv|\bvent\w*|\bsettings?|%|&)(?:\W{1,3}\d{1,4})?\W{0,3}$", I)
 FRACTIONS = {"1/2", "1/3", "1/4", "2/3", "3/4", "1/8"}
 PAIN_WORDS = re.compile(r"pain|c/o|cp\b|scale|discomfort|#", I)
 
