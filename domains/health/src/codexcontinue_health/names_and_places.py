@@ -46,6 +46,7 @@ STOP = frozenset(
 )
 TITLES = frozenset("dr dr. drs doctor mr mrs ms miss mister rabbi np ho md".split())
 STRONG_TITLES = frozenset("dr drs doctor mr mrs ms miss mister".split())
+PHONE_WORDS = frozenset("cell phone home work office pager tel telephone mobile beeper".split())
 CREDENTIALS = frozenset(
     "rn rrt md np msw bsn lpn licsw licws lcsw crna rph pharmd cna rd slp aprn phd pa pa-c rnc ccrn cnm".split()
 )
@@ -53,7 +54,7 @@ RELATIVES = frozenset(
     """wife husband spouse son sons daughter daughters dtr dtrs dau daugher daughers grandaughter granddaughter
     grandaughters granddaughters grandson grandsons sister sisters brother brothers mother father mom dad aunt
     uncle niece nephew cousin friend friends proxy hcp poa fiance fiancee girlfriend boyfriend partner neighbor
-    neighbour stepdaughter stepson sil dil lawyer attorney rabbi priest chaplain named nurse
+    neighbour stepdaughter stepson sil dil lawyer attorney rabbi priest chaplain named nurse proxys proxies
     relative relatives guardian companion caregiver""".split()
 )
 PERSON_PHRASES = frozenset(
@@ -62,6 +63,7 @@ PERSON_PHRASES = frozenset(
      ("to", "page"), ("visited", "by"), ("care", "proxy"), ("proxy", "is"), ("in", "law"), ("to", "reach"),
      ("able", "reach"), ("reach", "to")]
 )
+PHRASE_ENDS = frozenset(second for _, second in PERSON_PHRASES)
 WEAK_CUES = frozenset("per with by called notified informed updated told page reach contacted asked".split())
 AFTER_NAME = frozenset(
     """aware notified ordered made called paged said says spoke rrt rn md np informed updated plans performed
@@ -130,7 +132,7 @@ def _features(word: str, lists: WordLists) -> tuple[str, bool, bool, bool, bool,
     return base, len(word) == 1, english or clinical, clinical, listed, base in lists.first, title_case
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Token:
     """A word of the note and what the lists say of it."""
 
@@ -218,7 +220,8 @@ class NoteScanner:
                 joined = gap in (" ", "-", "'") or taken[-1].initial and gap in (". ", ".", " ") or gap == "  "
                 if not joined or taken[-1].text.endswith(".") and not taken[-1].initial:
                     break
-                if not (self._continues(token) or taken[-1].lower == "o" and not token.vocabulary):
+                after_initial = taken[-1].initial and token.listed and self._name_word(token)
+                if not (self._continues(token) or after_initial or taken[-1].lower == "o" and not token.vocabulary):
                     break
             elif not first_ok:
                 break
@@ -255,8 +258,15 @@ class NoteScanner:
             if strong and first.first and second is not None and self._gap(first, second) == " " and self._continues(second) and not second.initial:
                 self._take([first, *self._forward(index + 2, True, 2)], PhiCategory.NAME, 0.85)  # 'Dr Will Cole'
             return
-        if not strong and not (self._name_word(first) and first.listed and (not first.vocabulary or first.first)):
+        if first.initial and strong and self.text.startswith(".", first.end):
+            taken = self._forward(index + 1, True) or [first]  # 'MS S. CARE': an initial alone after a title
+            self._take(taken, PhiCategory.NAME, 0.85)
             return
+        if not strong:
+            after = self.tokens[index + 2] if index + 2 < len(self.tokens) else None
+            unknown_named = not first.vocabulary and after is not None and after.lower in AFTER_NAME
+            if not (self._name_word(first) and (first.listed and (not first.vocabulary or first.first) or unknown_named)):
+                return
         self._take(self._forward(index + 1, True), PhiCategory.NAME, 0.9)
 
     def _initials(self, index: int, token: Token) -> None:
@@ -273,11 +283,18 @@ class NoteScanner:
         cue_after = after is not None and after.lower in AFTER_NAME
         if "." in gap and (following.listed and not following.vocabulary or cue_after or self.text.startswith((",", ":"), following.end)):
             self._take([token, *self._forward(index + 1, True)], PhiCategory.NAME, 0.8)
+        elif following.listed and cue_after and after.lower not in ("in", "made", "called"):
+            self._take([token, following], PhiCategory.NAME, 0.7)  # 'J SMITH ORDERED'
         elif following.listed and not following.vocabulary and cue_after:
             self._take([token, following], PhiCategory.NAME, 0.7)
 
     def _credential(self, index: int) -> None:
-        """The name right before a credential: 'irene snell, rn', 'Stord-Painter MD', 'J. Yi, MD'."""
+        """The name right before a credential: 'irene snell, rn', 'Stord-Painter MD', 'J. Yi, MD'; or
+        right after it in brackets: 'RN (Edward)'."""
+        if index + 1 < len(self.tokens) and self._gap(self.tokens[index], self.tokens[index + 1]) in (" (", "("):
+            named = self.tokens[index + 1]
+            if named.first and self._name_word(named) and self.text.startswith(")", named.end):
+                self._take([named], PhiCategory.NAME, 0.8)
         taken: list[Token] = []
         right = self.tokens[index]
         for token in reversed(self.tokens[max(0, index - 3) : index]):
@@ -370,19 +387,40 @@ class NoteScanner:
         if token.vocabulary:
             after = self.tokens[index + len(taken)] if index + len(taken) < len(self.tokens) else None
             before = self.tokens[index - 1] if index > 0 else None
-            if not (after is not None and after.lower in AFTER_NAME or before is not None and before.lower in WEAK_CUES):
+            cue_after = after is not None and (after.lower in AFTER_NAME or after.lower in RELATIVES or after.lower in PHONE_WORDS)
+            if not (cue_after or before is not None and before.lower in WEAK_CUES):
                 return
         self._take(taken, PhiCategory.NAME, 0.7)
+
+    def _capitalised_pair(self, index: int, token: Token) -> None:
+        """Two capitalised words in no list, in mixed-case text, before a phone number, a relation or a
+        verb of speech: 'Lopie Certusi cell# ...', 'Radu Crosson (pts closest ...)'."""
+        if not self.cased or index + 2 >= len(self.tokens) or not token.title_case or token.vocabulary or token.listed:
+            return
+        following = self.tokens[index + 1]
+        if self._gap(token, following) != " " or not following.title_case or following.vocabulary or following.initial:
+            return
+        after = self.tokens[index + 2]
+        gap = self._gap(following, after)
+        if after.lower in PHONE_WORDS or after.lower in RELATIVES or "(" in gap or after.lower in AFTER_NAME:
+            self._take([token, following], PhiCategory.NAME, 0.65)
 
     # ---------------------------------------------------------------- places
 
     def _code_place(self, index: int, token: Token) -> None:
         """A short code in no list after 'at', 'in', 'to', 'from', 'on' ('at GH', 'in GH'), or before a
         hospital department ('GH EW', 'gh cath lab'): the name of a hospital."""
-        if token.vocabulary or token.listed or not 2 <= len(token.text) <= 4:
-            return
         before = self.tokens[index - 1] if index > 0 else None
         after = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
+        if after is not None and after.lower in DEPARTMENTS and self._gap(token, after) == " " and (token.listed or not token.vocabulary):
+            if (token.title_case or token.text.isupper()) and token.lower not in STOP and token.lower not in UNITS:
+                words = [token]
+                if before is not None and before.listed and self._gap(before, token) == " " and before.text[0].isupper():
+                    words.insert(0, before)  # 'Warren Grant EW'
+                self._take(words, PhiCategory.LOCATION, 0.65)
+                return
+        if token.vocabulary or token.listed or not 2 <= len(token.text) <= 4:
+            return
         cue_before = before is not None and before.lower in AT_PLACE and self._gap(before, token) == " "
         cue_after = after is not None and after.lower in DEPARTMENTS and self._gap(token, after) == " "
         short = len(token.text) == 2 and token.lower not in STATES and token.lower not in UNITS
@@ -426,7 +464,6 @@ class NoteScanner:
             before = self.tokens[first_at - 1] if first_at > 0 else None
             if before is None or before.lower not in MOVE_PREPOSITIONS and before.lower != "the":
                 return  # 'Memorial Hospital' only after 'to', 'at', 'the'
-            taken = []
         weak = facility.lower in ("health", "house", "building", "bldg", "center", "ctr", "medical", "rehab", "campus")
         if weak and all(t.vocabulary and t.lower not in FACILITY_NAME_WORDS and t.lower not in self.lists.places for t in taken):
             return  # 'mental health', 'care center'
@@ -442,9 +479,12 @@ class NoteScanner:
         before = self.text[max(0, self.tokens[index].start - 8) : self.tokens[index].start]
         if gap not in (". ", " ", ".") or re.search(r"\d\s*$", before):
             return  # '12 St.' is a street
+        if following.initial and self.text.startswith(".", following.end):
+            self._take([self.tokens[index], following], PhiCategory.LOCATION, 0.8)  # 'St A.'
+            return
         if following.lower in STOP or following.clinical:
             return
-        if following.first or following.initial and self.text.startswith(".", following.end) or not following.vocabulary and following.title_case:
+        if following.first or not following.vocabulary and following.title_case:
             self._take([self.tokens[index], *self._forward(index + 1, True, 2)], PhiCategory.LOCATION, 0.8)
 
     def _university(self, index: int) -> None:
@@ -517,7 +557,7 @@ class NoteScanner:
 
     def _after_person_phrase(self, index: int) -> bool:
         """Whether 'spoke with', 'contact person', 'ask to page' ... comes right before `tokens[index]`."""
-        if index < 2 or self.tokens[index].start - self.tokens[index - 1].end > 4:
+        if index < 2 or self.tokens[index - 1].lower not in PHRASE_ENDS or self.tokens[index].start - self.tokens[index - 1].end > 4:
             return False
         if (self.tokens[index - 2].lower, self.tokens[index - 1].lower) in PERSON_PHRASES:
             return True
@@ -578,6 +618,8 @@ class NoteScanner:
             self._code_place(index, token)
             if token.first:
                 self._first_last(index, token)
+            else:
+                self._capitalised_pair(index, token)
         self._sign_off()
         self._propagate()
         return [(start, end, category, score) for (start, end), (category, score) in self.spans.items()]

@@ -273,7 +273,7 @@ IDENTIFIERS = [
         "order|reference|ref|employee|student|military|sample|kit|study|subject|participant|enrollment|authorization|auth|referral|control|inmate|booking|file",
         0.8,
     ),
-    rule(C.ID, rf"(?P<phi>{_LEAD4}(?:[A-Z0-9]|-(?=[A-Z0-9])){{5,40}})(?![\w-])", 0.45, _code_shape, flags=0),
+    rule(C.ID, rf"(?P<phi>{_LEAD4}(?=(?:[A-Z-]{{0,20}}\d){{4}})(?:[A-Z0-9]|-(?=[A-Z0-9])){{5,40}})(?![\w-])", 0.45, _code_shape, flags=0),
     rule(C.ID, rf"(?P<phi>{_LEAD10}\d{{6,}})(?![\d.,/-]|\s?(?:mg|mcg|ml|cc|units?|cells|copies))", 0.45),
     rule(C.ID, r"(?:policy|protocol)[ \t]{0,2}#[ \t]{0,2}(?P<phi>[a-z]{1,4}\d{1,6})\b", 0.6, starts="policy protocol"),
 ]
@@ -284,9 +284,10 @@ MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+MONTH_ALONE = r"(?:january|february|april|june|july|august|sept|september|october|nov|november|december|feb|apr|aug|sep|oct)"
 MONTH_WORDS = "jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december"
 DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
-YEAR = r"(?:(?:19|20)\d{2}|'\d{2}|\d{2})"
+YEAR = r"(?:(?:1[89]|20)\d{2}|'\d{2}|\d{2})"
 DATE_CUE = re.compile(
     r"(?:\bon|\bfrom|\bsince|\buntil|\btill|\bthru|\bthrough|\bof|\bdated?|\bpost|\bs/p|\bbefore|\bafter|\bby|\bstarted|"
     r"\bdone|\bplaced|\bdrawn|\bsent|\bextubated|\bintubated|\badmitted|\badm|\bdischarged|\btransferred|\bleft|\b(?:am|pm)|->|-)\W{0,3}$",
@@ -294,8 +295,7 @@ DATE_CUE = re.compile(
 )
 NOT_DATE_BEFORE = re.compile(
     r"(?:\bps|\bpsv|\bpeep|\bcpap|\bbi-?pap|\bips|\bimv|\bsimv|\bvent\w*|\bmask|\bflowby|\bac|\bpain|\bc/o|\bcp|\bscale|\bscore|"
-    r"\brated?|\bgrade|\bstrength|\bperrla|\bpupils?|\bco/ci|\bci|\bco|\bmurmur|\bsem|\bcrackles|\bls|\bbs|\bcx|#|\+|~|"
-    r"\b\d{1,2}[ \t])\W{0,3}$",
+    r"\brated?|\bgrade|\bstrength|\bperrla|\bpupils?|\bco/ci|\bci|\bco|\bmurmur|\bsem|\bcrackles|\bls|\bbs|\bcx|#|\+|~)\W{0,3}$",
     I,
 )
 NOT_DATE_AFTER = re.compile(
@@ -327,10 +327,16 @@ def _month_day(match: re.Match[str], text: str) -> bool:
         return True
     month, day = pairs[0]
     before, after = text[max(0, start - 24) : start], text[end : end + 12]
-    if value in FRACTIONS or month.lstrip("0") == day.lstrip("0"):
+    if value in FRACTIONS:
         return False
+    if before.endswith("(") and after.startswith(")"):
+        return True  # 'EF 35% (3/02)'
+    if int(month) == int(day) and int(day) <= 5 and not DATE_CUE.search(before):
+        return False  # 'strength 5/5', 'PERRLA 3/3', '2/2' (secondary to)
     if day == "10" and PAIN_WORDS.search(before + after):
         return False
+    if start >= 2 and text[start - 1] == "-" and text[start - 2].isdigit():
+        return False  # '1-2/10'
     if VENT_NEAR.search(before) or NOT_DATE_AFTER.match(after) and re.match(r"[ \t]?(?:bi-?pap|cpap|peep|ps|ips|psv|c|fio2|\d{2}%)\b", after, I):
         return False
     if DATE_CUE.search(before):
@@ -342,6 +348,18 @@ def _numeric_date(match: re.Match[str], text: str) -> bool:
     """'10-18-20', '10.22.03': month and day in range."""
     month, day = re.split(r"[-.]", match.group("phi"))[:2]
     return _valid_month_day(month, day)
+
+
+def _month_year(match: re.Match[str], text: str) -> bool:
+    """A month and a two-digit year no day can be ('S/P UTI 6/85', 'CABG 1/78'): not a ratio or a score."""
+    month, year = match.group("phi").split("/")
+    before = text[max(0, match.start() - 24) : match.start()]
+    return 1 <= int(month) <= 12 and int(year) >= 32 and not NOT_DATE_BEFORE.search(before) and not VENT_NEAR.search(before)
+
+
+def _two_digit_year(match: re.Match[str], text: str) -> bool:
+    """'CVA in 94 and 00': a year in two digits after 'in' or 'since' (50 or more, or a pair)."""
+    return match.group("second") is not None or int(match.group("phi")) >= 50
 
 
 def _iso_date(match: re.Match[str], text: str) -> bool:
@@ -395,7 +413,7 @@ def _ordinal_day(match: re.Match[str], text: str) -> bool:
     return bool(ORDINAL_BEFORE.search(text, max(0, match.start() - 8), match.start())) and bool(ORDINAL_AFTER.match(text, match.end()))
 
 
-D1 = lead(r"\d", r"[\w/.:-]")
+D1 = lead(r"\d", r"[\w/.:]")
 DATES = [
     rule(C.DATE, rf"(?P<phi>{MONTH}\.?,?[ \t]{{1,3}}{DAY}(?:,?[ \t]{{1,3}}{YEAR})?)(?![\w/])", 0.85, _capital_may, starts=MONTH_WORDS),
     rule(C.DATE, rf"(?P<phi>{MONTH}\.?,?[ \t]{{1,3}}(?:(?:19|20)\d{{2}}|'\d{{2}}))(?!\w)", 0.8, _capital_may, starts=MONTH_WORDS),
@@ -404,6 +422,10 @@ DATES = [
     rule(C.DATE, rf"(?P<phi>{_LEAD16}\d?[-/ ]?{MONTH}[-/ ]?\d{{2,4}})(?!\w)", 0.85, _capital_may),
     rule(C.DATE, rf"(?P<phi>{_LEAD1}\d{{3}}[-/.]\d\d?[-/.]\d\d?)(?![\w/-])", 0.9, _iso_date),
     rule(C.DATE, rf"(?P<phi>{D1}\d?/\d\d?(?:/\d\d(?:\d\d)?)?(?:-\d\d?/\d\d?(?:/\d\d(?:\d\d)?)?)?)(?![\w/%]|\.\d|-\d)", 0.8, _month_day),
+    rule(C.DATE, rf"(?P<phi>{D1}\d?/\d\d)(?![\w/%]|\.\d|-\d)", 0.7, _month_year),
+    rule(C.DATE, rf"(?P<phi>{_LEAD16}\d?[ \t]?(?:->|-|to)[ \t]?\d\d?[ \t]{{1,3}}{MONTH})\b", 0.7, _capital_may),
+    rule(C.DATE, rf"(?:in|since|during|until|early|late|mid|of)[ \t]{{1,3}}(?P<phi>{MONTH_ALONE})\b\.?(?![ \t]*\d)", 0.6, starts="in since during until early late mid of"),
+    rule(C.DATE, r"(?:in|since)[ \t]{1,3}(?P<phi>\d\d)(?:[ \t]{1,3}and[ \t]{1,3}(?P<second>\d\d))?(?![\w%/.-]|'?s\b|[ \t]*(?:%|mins?\b|minutes|hrs?\b|hours|days|weeks|wks|months|mos|yrs|years|cc|ml|mg|sec|seconds|x\b))", 0.6, _two_digit_year, starts="in since"),
     rule(C.DATE, rf"(?P<phi>{_LEAD14}\d?-\d\d?-\d\d(?:\d\d)?)(?![\w/-])", 0.85, _numeric_date),
     rule(C.DATE, rf"(?P<phi>{_LEAD15}\d?\.\d\d?\.\d\d(?:\d\d)?)(?![\w/.])", 0.75, _numeric_date),
     rule(C.DATE, rf"(?P<phi>{_LEAD14}\d?(?:st|nd|rd|th))\b(?![ \t]*(?:degree|day|hour|grade|time|floor|percentile|intercostal|ics|rib|toe|finger|digit|cranial|nerve))", 0.7, _ordinal_day),
@@ -416,7 +438,7 @@ DATES = [
         starts="christmas thanksgiving new independence easter halloween valentine valentines memorial labor",
     ),
     rule(C.DATE, rf"(?P<phi>{_LEAD6}\d\d)(?![\w'’])", 0.7),
-    rule(C.DATE, rf"(?P<phi>{_LEAD2}\d{{3}}[sS]?)(?![\w/.:-])", 0.7, _a_year),
+    rule(C.DATE, rf"(?P<phi>{_LEAD2}\d{{3}}[sS]?)(?![\w/:-]|\.\d)", 0.7, _a_year),
     rule(C.AGE, rf"(?P<phi>{_LEAD13}\d\d?)[ \t]?-?[ \t]?(?:years?|yrs?|y)\.?[ \t]?-?[ \t]?(?:old|o\b|o\.)", 0.9, _over_89),
     rule(C.AGE, rf"(?P<phi>{_LEAD13}\d\d?)[ \t]?-?[ \t]?(?:y/o|yo|y\.o\.|yoa)(?!\w)", 0.9, _over_89),
     rule(C.AGE, r"(?:age|aged|ages)[ \t]{0,2}:?[ \t]{0,2}(?:of[ \t]+)?:?[ \t]{0,2}(?P<phi>\d{2,3})\b", 0.85, _over_89, starts="age aged ages"),
@@ -496,3 +518,5 @@ def _kept(found: Rule, matches: Iterable[re.Match[str]], text: str) -> Iterator[
         start, end = match.span("phi") if "phi" in found.regex.groupindex else match.span()
         if end > start:
             yield start, end, found.category, found.score
+        if "second" in found.regex.groupindex and match.group("second") is not None:
+            yield *match.span("second"), found.category, found.score  # 'in 94 and 00'
