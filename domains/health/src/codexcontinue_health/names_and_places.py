@@ -96,7 +96,7 @@ MOVE_PREPOSITIONS = frozenset("in to from at into by for out up over back".split
 NEEDS_PREPOSITION = frozenset("received recieved rec'd sent go going goes come came return returned returning work works worked back".split())
 PLACE_PREPOSITIONS = frozenset("in from at near of".split())
 UNITS = frozenset(
-    """floor floors ccu micu sicu csru ccru vicu cvicu icu nicu picu tsicu msicu step stepdown tele telemetry or ir
+    """nh floor floors ccu micu sicu csru ccru vicu cvicu icu nicu picu tsicu msicu step stepdown tele telemetry or ir
     er ew ed ct mri cath lab rehab home nursing snf ltc hospice unit units service bed room bedside dialysis
     hd pacu ward wards radiology echo nuclear xray osh pcp md team facility facilities acute ems chair commode
     stretcher bathroom shower hall hallway cardiology neurology surgery medicine oncology""".split()
@@ -108,8 +108,9 @@ DEPARTMENTS = frozenset("ew er ed icu micu sicu ccu csru cath attorneys".split()
 AT_PLACE = frozenset("at in to from on".split())
 UNIVERSITY = frozenset("u uof univ university".split())
 STATES = frozenset(
-    """md maryland va virginia dc pa pennsylvania ny ma massachusetts nj de delaware ct fl florida ga nc sc oh ca
-    tx""".split()
+    """al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh
+    ok or pa ri sc sd tn tx ut vt va wa wv wi wy fla calif mass penn maryland virginia pennsylvania massachusetts
+    delaware florida""".split()
 )
 INTRODUCTION = re.compile(r"\s+is\s+an?\s+\d", re.IGNORECASE)
 WARD_NUMBER = re.compile(
@@ -323,13 +324,17 @@ class NoteScanner:
             return
         following = self.tokens[index + 1]
         gap = self._gap(token, following)
-        if not re.fullmatch(r"[ \t:,(?)\-\"']{1,5}", gap):
+        plural = token.lower.endswith("s") and gap == ". "  # 'health care proxys. suzette and ank'
+        if not re.fullmatch(r"[ \t:,(?)\-\"']{1,5}", gap) and not plural:
+            return
+        if following.clinical and following.first and self.cased and following.title_case and "," in gap:
+            self._take([following], PhiCategory.NAME, 0.7)  # 'Son, Ed, was updated'
             return
         if not self._name_word(following) or following.initial:
             return
         if following.vocabulary and not following.first:
             return
-        if not following.listed and not (self.cased and following.title_case) and not re.search(r"[:,(\-]", gap):
+        if not following.listed and not (self.cased and following.title_case) and not re.search(r"[:,(\-]", gap) and not plural:
             return  # 'son presnt', 'daughter,russian': a word in no list needs a capital or a colon
         taken = self._forward(index + 1, True)
         self._take(taken, PhiCategory.NAME, 0.8)
@@ -376,10 +381,11 @@ class NoteScanner:
         """A given name and a surname with no cue: 'mary theresa kondouli', 'grace dudak aware',
         'Patricia Nolan'. A given name that is also a word ('grace', 'martin') needs a cue after it
         ('aware') or a weak one before ('with martin carey')."""
-        if index + 1 >= len(self.tokens) or token.lower in STOP or token.clinical:
+        if index + 1 >= len(self.tokens) or token.lower in STOP or token.clinical or token.lower in RELATIVES:
             return
         following = self.tokens[index + 1]
         if self._gap(token, following) != " " or following.initial or not self._continues(following):
+            self._introduced_as(index, token)
             return
         if following.vocabulary or not (following.listed or not following.first and len(following.text) > 3):
             return
@@ -391,6 +397,13 @@ class NoteScanner:
             if not (cue_after or before is not None and before.lower in WEAK_CUES):
                 return
         self._take(taken, PhiCategory.NAME, 0.7)
+
+    def _introduced_as(self, index: int, token: Token) -> None:
+        """A given name said to be a relation: 'Anne is family contact', 'Mary is his wife'."""
+        if token.vocabulary or index + 2 >= len(self.tokens) or self.tokens[index + 1].lower not in ("is", "was"):
+            return
+        if any(t.lower in RELATIVES or t.lower == "contact" for t in self.tokens[index + 2 : index + 5]):
+            self._take([token], PhiCategory.NAME, 0.7)
 
     def _capitalised_pair(self, index: int, token: Token) -> None:
         """Two capitalised words in no list, in mixed-case text, before a phone number, a relation or a
@@ -407,13 +420,25 @@ class NoteScanner:
 
     # ---------------------------------------------------------------- places
 
+    def _named_facility(self, index: int, token: Token) -> None:
+        """Two capitalised words that name hospitals after 'at', 'to', 'from' or a movement, in
+        mixed-case text: 'go to Sacred Heart', 'excepted at Holy Cross'."""
+        if not self.cased or index + 1 >= len(self.tokens) or not token.title_case or token.lower not in FACILITY_NAME_WORDS:
+            return
+        following = self.tokens[index + 1]
+        if following.title_case and following.lower in FACILITY_NAME_WORDS and self._gap(token, following) == " ":
+            if index > 0 and (self.tokens[index - 1].lower in AT_PLACE or self._after_move(index)):
+                self._take([token, following], PhiCategory.LOCATION, 0.65)
+
     def _code_place(self, index: int, token: Token) -> None:
         """A short code in no list after 'at', 'in', 'to', 'from', 'on' ('at GH', 'in GH'), or before a
         hospital department ('GH EW', 'gh cath lab'): the name of a hospital."""
         before = self.tokens[index - 1] if index > 0 else None
         after = self.tokens[index + 1] if index + 1 < len(self.tokens) else None
         if after is not None and after.lower in DEPARTMENTS and self._gap(token, after) == " " and (token.listed or not token.vocabulary):
-            if (token.title_case or token.text.isupper()) and token.lower not in STOP and token.lower not in UNITS:
+            sentence_start = before is None or self.text[before.end : token.start].strip() not in ("", ",", "-", "(")
+            english = token.lower in self.lists.english and not (token.title_case and self.cased and not sentence_start)
+            if (token.title_case or token.text.isupper()) and len(token.text) > 1 and token.lower not in STOP and token.lower not in UNITS and not english:
                 words = [token]
                 if before is not None and before.listed and self._gap(before, token) == " " and before.text[0].isupper():
                     words.insert(0, before)  # 'Warren Grant EW'
@@ -507,6 +532,8 @@ class NoteScanner:
             return
         if self.cased and token.text.islower():
             return  # 'transfered to commonde', 'sent for permacath': in mixed-case text a place has a capital
+        if token.start > 0 and not self.text[token.start - 1].isspace():
+            return  # '50%VM', '2URPRC'
         if self.tokens[index - 1].lower == "for" and self.tokens[index - 2].lower not in ("works", "work", "worked", "working"):
             return
         listed_place = token.lower in self.lists.places and (not token.vocabulary or token.text[0].isupper() and self.cased)
@@ -551,6 +578,8 @@ class NoteScanner:
         skipped = 0
         while at >= 0 and self.tokens[at].lower in MOVE_PREPOSITIONS and skipped < 2:
             at, skipped = at - 1, skipped + 1
+        if at >= 1 and self.tokens[at].lower == "o" and self.text[self.tokens[at].start - 2 : self.tokens[at].start] == "c/":
+            return skipped > 0  # 'c/o to quartermain': called out to
         if at < 0 or self.tokens[at].lower not in MOVES or self.tokens[index].start - self.tokens[at].end >= 16:
             return False
         return skipped > 0 or self.tokens[at].lower not in NEEDS_PREPOSITION
@@ -616,6 +645,7 @@ class NoteScanner:
             if not token.vocabulary and not token.first and len(lower) >= 5:
                 self._ward(index, token)
             self._code_place(index, token)
+            self._named_facility(index, token)
             if token.first:
                 self._first_last(index, token)
             else:
@@ -633,7 +663,7 @@ class NoteScanner:
                 shortest = 2 if category is PhiCategory.LOCATION else 3
                 if token.end > end or token.initial or len(token.lower) < shortest or token.clinical:
                     continue
-                if token.lower in TITLES or token.lower in CREDENTIALS or token.lower in STOP or token.lower in FACILITY:
+                if token.lower in TITLES or token.lower in CREDENTIALS or token.lower in STOP or token.lower in FACILITY or token.lower in RELATIVES:
                     continue
                 if not token.vocabulary:
                     known[token.lower] = (category, min(score, 0.7))

@@ -303,6 +303,7 @@ NOT_DATE_AFTER = re.compile(
     I,
 )
 VENT_NEAR = re.compile(r"(?:\bps|\bpsv|\bpeep|\bcpap|\bbi-?pap|\bips|\bimv|\bsimv|\bvent\w*|\bsettings?|%|&)(?:\W{1,3}\d{1,4})?\W{0,3}$", I)
+EQUAL_PAIR_CUE = re.compile(r"(?:\bpost|\bs/p|\bsince|\buntil|\bdated?)\W{0,3}$", I)
 FRACTIONS = {"1/2", "1/3", "1/4", "2/3", "3/4", "1/8"}
 PAIN_WORDS = re.compile(r"pain|c/o|cp\b|scale|discomfort|#", I)
 
@@ -331,7 +332,7 @@ def _month_day(match: re.Match[str], text: str) -> bool:
         return False
     if before.endswith("(") and after.startswith(")"):
         return True  # 'EF 35% (3/02)'
-    if int(month) == int(day) and int(day) <= 5 and not DATE_CUE.search(before):
+    if int(month) == int(day) and int(day) <= 5 and not EQUAL_PAIR_CUE.search(before):
         return False  # 'strength 5/5', 'PERRLA 3/3', '2/2' (secondary to)
     if day == "10" and PAIN_WORDS.search(before + after):
         return False
