@@ -44,7 +44,7 @@ STOP = frozenset(
     said says reports reported wants wishes feels felt thinks asked told tell spoke spoken talked discussed plan
     plans note notes team staff here there pt pts patient patients family rn md np""".split()
 )
-TITLES = frozenset("dr dr. drs doctor mr mrs ms miss mister rabbi np ho md".split())
+TITLES = frozenset("dr dr. drs doctor mr mrs ms miss mister rabbi np ho md pt patient".split())
 STRONG_TITLES = frozenset("dr drs doctor mr mrs ms miss mister".split())
 PHONE_WORDS = frozenset("cell phone home work office pager tel telephone mobile beeper".split())
 CREDENTIALS = frozenset(
@@ -55,7 +55,7 @@ RELATIVES = frozenset(
     grandaughters granddaughters grandson grandsons sister sisters brother brothers mother father mom dad aunt
     uncle niece nephew cousin friend friends proxy hcp poa fiance fiancee girlfriend boyfriend partner neighbor
     neighbour stepdaughter stepson sil dil lawyer attorney rabbi priest chaplain named nurse proxys proxies
-    relative relatives guardian companion caregiver""".split()
+    relative relatives guardian companion caregiver aide""".split()
 )
 PERSON_PHRASES = frozenset(
     [("contact", "person"), ("spoke", "with"), ("spoke", "to"), ("spoken", "with"), ("spoken", "to"), ("talked", "with"),
@@ -111,6 +111,15 @@ STATES = frozenset(
     """al ak az ar ca co ct de dc fl ga hi id il in ia ks ky la me md ma mi mn ms mo mt ne nv nh nj nm ny nc nd oh
     ok or pa ri sc sd tn tx ut vt va wa wv wi wy fla calif mass penn maryland virginia pennsylvania massachusetts
     delaware florida""".split()
+)
+HEADER = re.compile(
+    r"(?:^|\n)[ \t]*(?:patient|pt|patient name|pt name|name|attending|signed|signed by|electronically signed by|"
+    r"physician|provider|pcp|resident|referring|dictated by|author)[ \t]*:[ \t]*$",
+    re.IGNORECASE,
+)
+SPEECH = frozenset(
+    """was is has had from called calls reports reported states stated agrees agreed requested presents presented
+    denies denied complains c verbalizes verbalized wishes wants says said""".split()
 )
 INTRODUCTION = re.compile(r"\s+is\s+an?\s+\d", re.IGNORECASE)
 WARD_NUMBER = re.compile(
@@ -398,6 +407,29 @@ class NoteScanner:
                 return
         self._take(taken, PhiCategory.NAME, 0.7)
 
+    def _header(self, index: int, token: Token) -> None:
+        """The name after a form's label: 'PATIENT: BOUNDS, KELLY', 'Attending: Sven Reyes'."""
+        if not HEADER.search(self.text, max(0, token.start - 40), token.start) or not self._name_word(token):
+            return
+        taken = self._forward(index, True)
+        following = self.tokens[index + len(taken)] if index + len(taken) < len(self.tokens) else None
+        if len(taken) == 1 and following is not None and self._gap(taken[0], following).strip() == "," and self._continues(following):
+            taken += self._forward(index + len(taken), True, 2)  # 'LAST, FIRST M'
+        self._take(taken, PhiCategory.NAME, 0.85)
+
+    def _speaker(self, index: int, token: Token) -> None:
+        """A census name that is no word, capitalised, opening a sentence before a verb of speech or
+        state: 'Marci was brought in', "Pettit's notes", 'Kayla from the lab called'."""
+        if token.vocabulary or not token.listed or not token.text[0].isupper() or index + 1 >= len(self.tokens):
+            return
+        before = self.text[max(0, token.start - 3) : token.start]
+        if index > 0 and not re.search(r"(?:[.!?:;]\s*|\n\s*)$", before):
+            return
+        following = self.tokens[index + 1]
+        possessive = token.text.lower().endswith("'s")
+        if possessive or following.lower in SPEECH and self._gap(token, following) == " ":
+            self._take([token], PhiCategory.NAME, 0.65)
+
     def _introduced_as(self, index: int, token: Token) -> None:
         """A given name said to be a relation: 'Anne is family contact', 'Mary is his wife'."""
         if token.vocabulary or index + 2 >= len(self.tokens) or self.tokens[index + 1].lower not in ("is", "was"):
@@ -415,7 +447,7 @@ class NoteScanner:
             return
         after = self.tokens[index + 2]
         gap = self._gap(following, after)
-        if after.lower in PHONE_WORDS or after.lower in RELATIVES or "(" in gap or after.lower in AFTER_NAME:
+        if after.lower in PHONE_WORDS or after.lower in RELATIVES or "(" in gap or after.lower in AFTER_NAME or after.lower in SPEECH:
             self._take([token, following], PhiCategory.NAME, 0.65)
 
     # ---------------------------------------------------------------- places
@@ -635,7 +667,7 @@ class NoteScanner:
             after_preposition = index > 0 and tokens[index - 1].lower in PLACE_PREPOSITIONS
             if self._after_move(index) and not self._place_phrase(index):
                 self._moved(index, token)
-            elif after_preposition and (self._place_phrase(index) or not token.vocabulary and self._city(token)):
+            elif after_preposition and (self._place_phrase(index) or self._city(token) and (not token.vocabulary or self.cased and token.title_case)):
                 if not any(s <= token.start < e for s, e in self.spans):
                     self._take([token], PhiCategory.LOCATION, 0.7)
             elif not token.vocabulary and len(lower) >= 5 and self._city(token):
@@ -646,6 +678,8 @@ class NoteScanner:
                 self._ward(index, token)
             self._code_place(index, token)
             self._named_facility(index, token)
+            self._header(index, token)
+            self._speaker(index, token)
             if token.first:
                 self._first_last(index, token)
             else:

@@ -475,7 +475,10 @@ STREET_ANY_CASE = (
     r"Turnpike|Tpke|Expressway|Expy|Freeway|Fwy|Route|Rte"
 )
 UNIT = r"(?:,?[ \t]{1,3}(?i:Apt|Apartment|Unit|Suite|Ste|#|Rm|Room|Bldg|Building|Fl|Floor|Lot|Space)\.?[ \t]{0,3}#?[ \t]{0,3}[A-Za-z0-9-]{1,10})"
+CITY_LEAD = lead("[A-Z]", r"[\w-]")
 ADDRESSES = [
+    rule(C.LOCATION, rf"(?P<phi>{CITY_LEAD}[a-z]{{1,30}}(?:[ \t][A-Z][a-z]{{1,30}}){{0,2}}),[ \t]{{1,2}}(?:{STATE_ABBR})\b[ \t]{{1,2}}\d{{5}}", 0.85, flags=0),
+    rule(C.LOCATION, rf"(?P<phi>{CITY_LEAD}[a-z]{{1,30}}(?:[ \t][A-Z][a-z]{{1,30}}){{0,2}}[ \t](?:County|Parish|Borough|Township))\b", 0.85, flags=0),
     rule(
         C.LOCATION,
         rf"(?P<phi>{_LEAD12}\d{{0,5}}[A-Za-z]?[ \t]{{1,3}}(?:[NSEW]\.?[ \t]{{1,3}}|North[ \t]{{1,3}}|South[ \t]{{1,3}}|East[ \t]{{1,3}}|West[ \t]{{1,3}})?"
