@@ -164,7 +164,7 @@ class NoteScanner:
     def __init__(self, text: str, lists: WordLists | None = None) -> None:
         self.text = text
         self.lists = lists or word_lists()
-        self.tokens = [self._token(m) for m in TOKEN.finditer(text)]
+        self.tokens = self._tokens(text)
         self.spans: dict[tuple[int, int], tuple[PhiCategory, float]] = {}
         letters = sum(1 for t in self.tokens if len(t.text) > 1)
         upper = sum(1 for t in self.tokens if len(t.text) > 1 and t.text.isupper())
@@ -172,16 +172,20 @@ class NoteScanner:
         # Capitals carry meaning only in mixed-case text: not in notes all in capitals or all in lower case.
         self.cased = letters > 0 and upper / letters < 0.4 and title / letters >= 0.05
 
-    def _token(self, match: re.Match[str]) -> Token:
-        word = match.group()
-        cache = self.lists.features
-        features = cache.get(word)
-        if features is None:
-            features = _features(word, self.lists)
-            if len(cache) > FEATURE_CACHE:
-                cache.clear()
-            cache[word] = features
-        return Token(match.start(), match.end(), word, *features)
+    def _tokens(self, text: str) -> list[Token]:
+        """The words of `text` with what the lists say of each (looked up once per distinct word)."""
+        cache, lists, tokens = self.lists.features, self.lists, []
+        if len(cache) > FEATURE_CACHE:
+            cache.clear()
+        append = tokens.append
+        for match in TOKEN.finditer(text):
+            word = match.group()
+            features = cache.get(word)
+            if features is None:
+                features = cache[word] = _features(word, lists)
+            start, end = match.span()
+            append(Token(start, end, word, *features))
+        return tokens
 
     # ---------------------------------------------------------------- what a word may be
 
@@ -409,6 +413,8 @@ class NoteScanner:
 
     def _header(self, index: int, token: Token) -> None:
         """The name after a form's label: 'PATIENT: BOUNDS, KELLY', 'Attending: Sven Reyes'."""
+        if ":" not in self.text[max(0, token.start - 3) : token.start]:
+            return
         if not HEADER.search(self.text, max(0, token.start - 40), token.start) or not self._name_word(token):
             return
         taken = self._forward(index, True)
@@ -674,15 +680,20 @@ class NoteScanner:
                 self._take([token], PhiCategory.LOCATION, 0.6)
             if index == 0 or "\n" in self._gap(tokens[index - 1], token):
                 self._introduction(index)
-            if not token.vocabulary and not token.first and len(lower) >= 5:
-                self._ward(index, token)
-            self._code_place(index, token)
-            self._named_facility(index, token)
-            self._header(index, token)
-            self._speaker(index, token)
+            department_next = index + 1 < len(tokens) and tokens[index + 1].lower in DEPARTMENTS
+            if not token.vocabulary or department_next:
+                if not token.vocabulary and not token.first and len(lower) >= 5:
+                    self._ward(index, token)
+                self._code_place(index, token)
+            if token.title_case and lower in FACILITY_NAME_WORDS:
+                self._named_facility(index, token)
+            if ":" in self.text[max(0, token.start - 3) : token.start]:
+                self._header(index, token)
+            if token.listed and not token.vocabulary:
+                self._speaker(index, token)
             if token.first:
                 self._first_last(index, token)
-            else:
+            elif token.title_case and not token.vocabulary:
                 self._capitalised_pair(index, token)
         self._sign_off()
         self._propagate()
