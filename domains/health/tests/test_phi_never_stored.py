@@ -6,6 +6,7 @@ import asyncio
 import io
 import json
 import logging
+import re
 import time
 
 import httpx
@@ -120,7 +121,7 @@ def test_no_phi_survives_anywhere(codexcontinue_settings, redis_url, ollama_serv
     assert ollama_server.request_count("/api/chat") == 2  # the LLM path ran, for /soap and /soap/fhir
 
     logs = stream.getvalue()
-    assert "Careless line: [PHI] [PHI] at [PHONE]" in logs and "parse failed for [NAME]" in logs
+    assert re.search(r"Careless line: \[(?:NAME|PHI)\]( \[PHI\])? at \[PHONE\]", logs) and "parse failed for [NAME]" in logs
     assert "GET /api/v1/health/icd10/search" in logs  # uvicorn's access log was captured too
     written = capfd.readouterr()
     stored = everything_in_redis(redis_url)

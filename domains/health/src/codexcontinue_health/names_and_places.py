@@ -403,7 +403,8 @@ class NoteScanner:
         if following.vocabulary or not (following.listed or not following.first and len(following.text) > 3):
             return
         taken = self._forward(index, True)
-        if token.vocabulary:
+        capitals = self.cased and token.title_case and following.title_case and following.listed and not following.vocabulary
+        if token.vocabulary and not capitals:  # 'Maria Lopez' in mixed case needs no cue
             after = self.tokens[index + len(taken)] if index + len(taken) < len(self.tokens) else None
             before = self.tokens[index - 1] if index > 0 else None
             cue_after = after is not None and (after.lower in AFTER_NAME or after.lower in RELATIVES or after.lower in PHONE_WORDS)

@@ -289,7 +289,7 @@ MONTH_WORDS = "jan january feb february mar march apr april may jun june jul jul
 DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
 YEAR = r"(?:(?:1[89]|20)\d{2}|'\d{2}|\d{2})"
 DATE_CUE = re.compile(
-    r"(?:\bon|\bfrom|\bsince|\buntil|\btill|\bthru|\bthrough|\bof|\bdated?|\bpost|\bs/p|\bbefore|\bafter|\bby|\bstarted|"
+    r"(?:\bon|\bf/u|\bfrom|\bsince|\buntil|\btill|\bthru|\bthrough|\bof|\bdated?|\bpost|\bs/p|\bbefore|\bafter|\bby|\bstarted|"
     r"\bdone|\bplaced|\bdrawn|\bsent|\bextubated|\bintubated|\badmitted|\badm|\bdischarged|\btransferred|\bleft|\b(?:am|pm)|->|-)\W{0,3}$",
     I,
 )
@@ -322,14 +322,14 @@ def _month_day(match: re.Match[str], text: str) -> bool:
     start, end = match.span("phi")
     value = match.group("phi")
     pairs = [part.split("/")[:2] for part in value.split("-")]
-    if not all(_valid_month_day(month, day) for month, day in pairs) or any("/".join(p) in FRACTIONS for p in pairs):
+    if not all(_valid_month_day(month, day) for month, day in pairs) or len(pairs) > 1 and any("/".join(p) in FRACTIONS for p in pairs):
         return False
     if value.count("/") >= 2 or "-" in value:  # with a year, or a range of two dates
         return True
     month, day = pairs[0]
     before, after = text[max(0, start - 24) : start], text[end : end + 12]
     if value in FRACTIONS:
-        return False
+        return bool(DATE_CUE.search(before)) and not NOT_DATE_AFTER.match(after) and not re.search(r"\d[ \t]$", before)
     if before.endswith("(") and after.startswith(")"):
         return True  # 'EF 35% (3/02)'
     if int(month) == int(day) and int(day) <= 5 and not EQUAL_PAIR_CUE.search(before):
