@@ -77,7 +77,10 @@ def deidentify(text: str, mode: Mode, *, key: bytes, remember: bool = True) -> D
         pieces += [text[position : span.start], replacement]
         position = span.end
     pieces.append(text[position:])
-    replaced = [ReplacedSpan(**s.model_dump(), replacement=r) for s, r in zip(spans, replacements)]
+    replaced = [
+        ReplacedSpan.model_construct(category=s.category, start=s.start, end=s.end, confidence=s.confidence, replacement=r)
+        for s, r in zip(spans, replacements)
+    ]  # the detector's spans are valid already: no second validation
     flags = [IMAGE_FLAG] if any(s.category is PhiCategory.PHOTO for s in spans) else []
     return Deidentified(document_id=doc, text="".join(pieces), spans=replaced, flags=flags)
 

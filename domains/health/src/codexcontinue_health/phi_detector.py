@@ -74,7 +74,7 @@ def merge_overlaps(found: list[Found]) -> list[PhiSpan]:
 
 def _span(group: list[Found]) -> PhiSpan:
     best = max(group, key=lambda f: (f[3], f[1] - f[0]))
-    return PhiSpan(
+    return PhiSpan.model_construct(  # built from checked values: no validation on the hot path
         category=best[2],
         start=min(f[0] for f in group),
         end=max(f[1] for f in group),

@@ -16,6 +16,7 @@ from codexcontinue import (
     hookimpl,
 )
 from codexcontinue.settings import load_pack_settings
+import typer
 from fastapi import APIRouter
 
 from . import INFO
@@ -55,6 +56,14 @@ def register_pages(register: Callable[[PageSpec], None]) -> None:
     register(PageSpec(path=PAGES / "deidentify.py", title="De-identify", slug="deidentify", icon=":material/visibility_off:"))
     register(PageSpec(path=PAGES / "soap.py", title="Note to SOAP", slug="soap", icon=":material/notes:"))
     register(PageSpec(path=PAGES / "icd10.py", title="ICD-10 search", slug="icd10", icon=":material/search:"))
+
+
+@hookimpl
+def register_commands(cli: typer.Typer) -> None:
+    """`codexcontinue health eval --corpus DIR`: the de-identifier scored on your annotated notes."""
+    from .commands import add_commands
+
+    add_commands(cli)
 
 
 @hookimpl

@@ -334,7 +334,13 @@ async def _deidentified(
 
 
 def _spans_out(result: Deidentified, text: str, echo: bool) -> list[SpanOut]:
-    return [SpanOut(**s.model_dump(), original=text[s.start : s.end] if echo else None) for s in result.spans]
+    return [
+        SpanOut.model_construct(
+            category=s.category, start=s.start, end=s.end, confidence=s.confidence, replacement=s.replacement,
+            original=text[s.start : s.end] if echo else None,
+        )
+        for s in result.spans
+    ]
 
 
 def _deidentify_all(texts: list[str], mode: Mode, key: bytes) -> list[Deidentified]:
