@@ -32,7 +32,10 @@ _inside = threading.local()
 MAX_PATH = 2_000
 MAX_MESSAGE = 10_000
 MAX_PARAMETERS = 20
-SERVER_HOST = re.compile(r"^(?:[a-z]+://)?\[?(?P<host>[0-9a-f.:]+|localhost)\]?(?::\d+)?(?:/.*)?$", re.IGNORECASE)
+SERVER_HOST = re.compile(
+    r"^(?:[a-z]+://)?(?:(?P<v4>\d{1,3}(?:\.\d{1,3}){3})|\[?(?P<v6>[0-9a-f:]{2,39})\]?|(?P<name>localhost))(?::\d{1,5})?(?:/.*)?$",
+    re.IGNORECASE,
+)
 
 
 class PhiLogFilter(logging.Filter):
@@ -123,9 +126,9 @@ def _server_address(category: PhiCategory, value: str) -> bool:
     found = SERVER_HOST.match(value)
     if found is None:
         return False
-    host = found.group("host")
-    if host.lower() == "localhost":
+    if found.group("name"):
         return True
+    host = found.group("v4") or found.group("v6")
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
