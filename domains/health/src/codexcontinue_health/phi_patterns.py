@@ -27,7 +27,8 @@ class Rule:
 
     `keep` may refuse a match after looking at the text around it. A rule with `starts` (lower-case
     words) is tried only where one of those words begins, with `regex.match`; a rule with `needs`
-    (lower-case strings) runs only on a text that holds one of them. Every other rule scans the
+    (lower-case strings) runs only on a text that holds one of them, and one with `trigger` only on a
+    text where that quick pattern matches. Every other rule scans the
     whole text, so it begins with a plain character class and checks what comes before with a
     look-behind placed after that first character: `re` then skips every other position at C speed.
     """
@@ -38,6 +39,7 @@ class Rule:
     keep: Callable[[re.Match[str], str], bool] | None = None
     starts: frozenset[str] = frozenset()
     needs: tuple[str, ...] = ()
+    trigger: re.Pattern[str] | None = None
 
 
 def rule(
@@ -49,10 +51,11 @@ def rule(
     *,
     starts: str = "",
     needs: tuple[str, ...] = (),
+    trigger: str | None = None,
 ) -> Rule:
     """A `Rule` from a pattern string (case-insensitive unless `flags` says otherwise); `starts` is a
     space-separated list of the words the pattern can begin with."""
-    return Rule(category, re.compile(pattern, flags), score, keep, frozenset(starts.split()), needs)
+    return Rule(category, re.compile(pattern, flags), score, keep, frozenset(starts.split()), needs, re.compile(trigger, I) if trigger else None)
 
 
 def lead(first: str, not_after: str) -> str:
@@ -175,17 +178,17 @@ def _valid_ipv4(match: re.Match[str], text: str) -> bool:
 
 TLDS = ("com", "org", "net", "edu", "gov", "io", "health", "info", "us", "me", "co")
 CONTACT = [
-    rule(C.EMAIL, r"(?<![\w.%+-])(?P<phi>[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24})(?![\w-])", 0.95, needs=("@",)),
+    rule(C.EMAIL, r"(?<![\w.%+-])(?P<phi>[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24})(?![\w-])", 0.95, trigger=r"\w@[A-Za-z0-9-]{1,63}\."),
     rule(C.URL, r"(?<![\w.])(?P<phi>(?:https?|ftp)://[^\s<>\"'()\[\]]{0,2000}[^\s<>\"'()\[\].,;:!?])", 0.95, needs=("://",)),
     rule(C.URL, r"(?<![\w.])(?P<phi>www\.[^\s<>\"'()\[\]]{0,2000}[^\s<>\"'()\[\].,;:!?])", 0.9, needs=("www.",)),
     rule(
         C.URL,
         rf"(?<![@\w.-])(?P<phi>[a-z0-9-]{{0,62}}[a-z][a-z0-9-]{{0,62}}\.(?:[a-z0-9-]{{1,63}}\.){{0,5}}(?:{'|'.join(TLDS)})(?:/[^\s<>\"'()]{{0,2000}}[^\s<>\"'().,;:!?])?)(?![\w@-])",
         0.75,
-        needs=tuple(f".{tld}" for tld in TLDS),
+        trigger=rf"[a-z0-9]\.(?:{'|'.join(TLDS)})(?![a-z0-9-])",
     ),
     rule(C.IP_ADDRESS, rf"(?P<phi>{_LEAD11}\d{{0,2}}\.\d{{1,3}}\.\d{{1,3}}\.\d{{1,3}})(?!\.?\d)", 0.9, _valid_ipv4),
-    rule(C.IP_ADDRESS, r"(?<![\w:])(?P<phi>[0-9A-Fa-f:]{2,39})(?![\w:])", 0.9, _valid_ipv6, needs=("::", ":0", ":1", ":2", ":3", ":4", ":5", ":6", ":7", ":8", ":9", ":a", ":b", ":c", ":d", ":e", ":f")),
+    rule(C.IP_ADDRESS, r"(?<![\w:])(?P<phi>[0-9A-Fa-f:]{2,39})(?![\w:])", 0.9, _valid_ipv6, trigger=r"[0-9a-f]{0,4}:[0-9a-f]{0,4}:[0-9a-f]{0,4}"),
 ]
 
 # ---------------------------------------------------------------- identifiers with labels
@@ -506,6 +509,8 @@ def find_patterns(text: str) -> Iterator[Found]:
     lowered = text.lower()
     for found in SCANNED:
         if found.needs and not any(need in lowered for need in found.needs):
+            continue
+        if found.trigger is not None and found.trigger.search(text) is None:
             continue
         yield from _kept(found, found.regex.finditer(text), text)
     for word in WORD.finditer(lowered):
