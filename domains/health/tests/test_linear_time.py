@@ -21,9 +21,13 @@ LIMIT_S = 2.0
 
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_text_deidentifies_in_under_2_s(name):
-    started = time.perf_counter()
+    """By this thread's CPU time (a loaded machine cannot make it fail), and by the clock for the two
+    inputs of the security review."""
+    started, cpu_started = time.perf_counter(), time.thread_time()
     deidentify(HOSTILE[name], Mode.REDACT, key=b"k", remember=False)
-    assert time.perf_counter() - started < LIMIT_S
+    assert time.thread_time() - cpu_started < LIMIT_S
+    if name in ("ones", "one-dash"):
+        assert time.perf_counter() - started < LIMIT_S
 
 
 @pytest.fixture

@@ -235,7 +235,11 @@ class NoteScanner:
                 if not joined or taken[-1].text.endswith(".") and not taken[-1].initial:
                     break
                 after_initial = taken[-1].initial and token.listed and self._name_word(token)
-                if not (self._continues(token) or after_initial or taken[-1].lower == "o" and not token.vocabulary):
+                surname = (  # 'Felica Batten', 'Huey Muff': a capitalised census surname after a capitalised given name
+                    self.cased and taken[-1].first and taken[-1].title_case and token.title_case and token.listed
+                    and self._name_word(token)
+                )
+                if not (self._continues(token) or after_initial or surname or taken[-1].lower == "o" and not token.vocabulary):
                     break
             elif not first_ok:
                 break
@@ -281,7 +285,9 @@ class NoteScanner:
             unknown_named = not first.vocabulary and after is not None and after.lower in AFTER_NAME
             if not (self._name_word(first) and (first.listed and (not first.vocabulary or first.first) or unknown_named)):
                 return
-        self._take(self._forward(index + 1, True), PhiCategory.NAME, 0.9)
+        taken = self._forward(index + 1, True)
+        self._take(taken, PhiCategory.NAME, 0.9)
+        self._coordinated(index + 1 + len(taken))  # 'Dr. Griffin and Swackhamer aware'
 
     def _initials(self, index: int, token: Token) -> None:
         """'Z. MILLER AWARE', 'q. lander rrt', 'J SMITH ORDERED', "(d. renna and j. o'brien)"."""
@@ -345,8 +351,8 @@ class NoteScanner:
             return
         if not self._name_word(following) or following.initial:
             return
-        if following.vocabulary and not following.first:
-            return
+        if following.vocabulary and not following.first and not (self.cased and following.title_case and following.listed):
+            return  # 'son in all day'; but 'His friend Ream' in mixed case
         if not following.listed and not (self.cased and following.title_case) and not re.search(r"[:,(\-]", gap) and not plural:
             return  # 'son presnt', 'daughter,russian': a word in no list needs a capital or a colon
         taken = self._forward(index + 1, True)

@@ -5,7 +5,7 @@ context (names_and_places.py), merged, with the clinical terms left alone.
     [(s.category, s.start, s.end, s.confidence) for s in spans]
 
 Pure Python and the standard library's `re`: nothing is loaded from the network, and the work is
-linear in the text (about 2 MB/s on one core; docs/deid-quality.md). Overlapping findings are merged
+linear in the text (about 1 MB/s of one core; docs/deid-quality.md). Overlapping findings are merged
 into one span that covers them all, labelled with the most confident category. A span whose words
 are all clinical vocabulary ('Foley', 'Lasix', 'BP 142/84') is dropped: those are never PHI.
 """

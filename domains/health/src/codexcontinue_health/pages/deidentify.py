@@ -83,7 +83,7 @@ def one_note(client) -> None:
 def corpus(client) -> None:
     """Upload a JSONL corpus; follow the job's progress; download the de-identified JSONL."""
     st.caption('One note a line: {"id": "n1", "text": "..."}. The job runs on the server; this page shows its progress.')
-    mode = st.selectbox("Mode ", MODES, key="corpus-mode")
+    mode = st.selectbox("Mode", MODES, key="corpus-mode")
     upload = st.file_uploader("Corpus (.jsonl)", type=["jsonl"], key="corpus-file")
     if upload is None or not st.button("De-identify the corpus", type="primary"):
         return
