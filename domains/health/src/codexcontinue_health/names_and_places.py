@@ -719,8 +719,8 @@ class NoteScanner:
                     continue
                 if not token.vocabulary:
                     known[token.lower] = (category, min(score, 0.7))
-                elif token.first and category is PhiCategory.NAME:
-                    known[token.text] = (category, min(score, 0.7))  # 'JOHN', 'Grace': only written the same way
+                elif token.listed and category is PhiCategory.NAME:
+                    known[token.text] = (category, min(score, 0.7))  # 'JOHN', 'Smith': only written the same way
         if not known:
             return
         covered = sorted(self.spans)

@@ -69,7 +69,7 @@ def register_commands(cli: typer.Typer) -> None:
 @hookimpl
 def register_tasks(register: Callable[[TaskSpec], None]) -> None:
     """'health.deidentify_corpus': a whole JSONL corpus, with progress events."""
-    register(TaskSpec(name="deidentify_corpus", function=deidentify_corpus, timeout_s=3600))
+    register(TaskSpec(name="deidentify_corpus", function=deidentify_corpus, timeout_s=900))
 
 
 @hookimpl
