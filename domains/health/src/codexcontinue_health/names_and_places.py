@@ -235,9 +235,10 @@ class NoteScanner:
                 if not joined or taken[-1].text.endswith(".") and not taken[-1].initial:
                     break
                 after_initial = taken[-1].initial and token.listed and self._name_word(token)
-                surname = (  # 'Felica Batten', 'Huey Muff': a capitalised census surname after a capitalised given name
-                    self.cased and taken[-1].first and taken[-1].title_case and token.title_case and token.listed
-                    and self._name_word(token)
+                surname = (  # 'Felica Batten', 'aunt Ayesha Duck': a capitalised census surname after a capitalised given name
+                    taken[-1].first and taken[-1].title_case and token.title_case and token.listed and self._name_word(token)
+                ) or (  # 'CONTACT PERSON CECILE DITTO (135-...)': a census surname closing the name before a bracket or comma
+                    taken[-1].first and token.listed and self._name_word(token) and self.text.startswith((" (", ",", " -"), token.end)
                 )
                 if not (self._continues(token) or after_initial or surname or taken[-1].lower == "o" and not token.vocabulary):
                     break
@@ -453,14 +454,18 @@ class NoteScanner:
     def _capitalised_pair(self, index: int, token: Token) -> None:
         """Two capitalised words in no list, in mixed-case text, before a phone number, a relation or a
         verb of speech: 'Lopie Certusi cell# ...', 'Radu Crosson (pts closest ...)'."""
-        if not self.cased or index + 2 >= len(self.tokens) or not token.title_case or token.vocabulary or token.listed:
+        if index + 2 >= len(self.tokens) or not token.title_case or token.vocabulary and not token.listed or token.clinical:
             return
         following = self.tokens[index + 1]
-        if self._gap(token, following) != " " or not following.title_case or following.vocabulary or following.initial:
+        if self._gap(token, following) != " " or not following.title_case or following.initial or following.clinical:
+            return
+        if following.vocabulary and not following.listed or following.lower in STOP or token.lower in STOP:
             return
         after = self.tokens[index + 2]
         gap = self._gap(following, after)
-        if after.lower in PHONE_WORDS or after.lower in RELATIVES or "(" in gap or after.lower in AFTER_NAME or after.lower in SPEECH:
+        listed = token.listed or following.listed
+        strong = after.lower in PHONE_WORDS or after.lower in RELATIVES or "(" in gap
+        if strong or not listed and self.cased and (after.lower in AFTER_NAME or after.lower in SPEECH):
             self._take([token, following], PhiCategory.NAME, 0.65)
 
     # ---------------------------------------------------------------- places
@@ -554,7 +559,7 @@ class NoteScanner:
             return
         if following.lower in STOP or following.clinical:
             return
-        if following.first or not following.vocabulary and following.title_case:
+        if following.first or not following.vocabulary and (following.title_case or following.text.isupper() and len(following.text) > 2):
             self._take([self.tokens[index], *self._forward(index + 1, True, 2)], PhiCategory.LOCATION, 0.8)
 
     def _university(self, index: int) -> None:
@@ -629,6 +634,17 @@ class NoteScanner:
             return False
         return skipped > 0 or self.tokens[at].lower not in NEEDS_PREPOSITION
 
+    def _move_in_clause(self, index: int) -> bool:
+        """Whether 'lives', 'living', 'transferred' ... opens the clause this word ends ('LIVES WITH SON
+        AND FAMILY IN MONTGOMERY')."""
+        for back in range(index - 2, max(-1, index - 8), -1):
+            token = self.tokens[back]
+            if token.lower in MOVES and token.lower not in NEEDS_PREPOSITION:
+                return True
+            if re.search(r"[.;:\n]", self._gap(token, self.tokens[back + 1])):
+                return False
+        return False
+
     def _after_person_phrase(self, index: int) -> bool:
         """Whether 'spoke with', 'contact person', 'ask to page' ... comes right before `tokens[index]`."""
         if index < 2 or self.tokens[index - 1].lower not in PHRASE_ENDS or self.tokens[index].start - self.tokens[index - 1].end > 4:
@@ -678,7 +694,7 @@ class NoteScanner:
             if self._after_person_phrase(index) and self._person_after_phrase(index, token):
                 self._take(self._forward(index, True), PhiCategory.NAME, 0.75)
             after_preposition = index > 0 and tokens[index - 1].lower in PLACE_PREPOSITIONS
-            if self._after_move(index) and not self._place_phrase(index):
+            if (self._after_move(index) or after_preposition and self._move_in_clause(index)) and not self._place_phrase(index):
                 self._moved(index, token)
             elif after_preposition and (self._place_phrase(index) or self._city(token) and (not token.vocabulary or self.cased and token.title_case)):
                 if not any(s <= token.start < e for s, e in self.spans):
@@ -700,7 +716,7 @@ class NoteScanner:
                 self._speaker(index, token)
             if token.first:
                 self._first_last(index, token)
-            elif token.title_case and not token.vocabulary:
+            elif token.title_case and (not token.vocabulary or token.listed):
                 self._capitalised_pair(index, token)
         self._sign_off()
         self._propagate()
