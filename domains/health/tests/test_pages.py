@@ -2,6 +2,7 @@
 
 import html
 import importlib
+import json
 from pathlib import Path
 
 import codexcontinue.ui
@@ -42,6 +43,18 @@ def test_user_text_is_shown_as_text_never_as_markdown(ui_env, admin_token):
     assert "![" not in marked and "](" not in marked and "**" not in marked and "<img" not in marked
     assert "\n" not in marked  # a blank line would end the HTML block and let Markdown in
     assert "![x](http://tracker.example/p.png)" in html.unescape(marked).replace("<br>", "\n")
+
+
+def test_deidentify_page_runs_a_corpus_job_with_a_progress_bar(ui_env, admin_token):
+    app = page(admin_token, "deidentify.py")
+    lines = "\n".join(json.dumps({"id": f"n{i}", "text": f"Dr. Smith saw the patient on 3/{i + 1}."}) for i in range(3))
+    app.text_area(key="corpus-text").input(lines)
+    next(b for b in app.main.button if b.label == "De-identify the corpus").click().run()
+    assert not app.exception and not app.error
+    bars = app.get("progress")
+    assert bars and "Done: 3 notes" in bars[-1].proto.text
+    download = app.get("download_button")
+    assert download and "de-identified corpus" in download[-1].proto.label
 
 
 def test_soap_page_leaves_the_llm_unticked_and_says_why_when_it_is_unavailable(ui_env, admin_token):

@@ -85,12 +85,20 @@ def corpus(client) -> None:
     st.caption('One note a line: {"id": "n1", "text": "..."}. The job runs on the server; this page shows its progress.')
     mode = st.selectbox("Mode", MODES, key="corpus-mode")
     upload = st.file_uploader("Corpus (.jsonl)", type=["jsonl"], key="corpus-file")
-    if upload is None or not st.button("De-identify the corpus", type="primary"):
+    pasted = st.text_area("…or paste JSONL", height=120, key="corpus-text", placeholder='{"id": "n1", "text": "..."}')
+    if not st.button("De-identify the corpus", type="primary"):
+        return
+    if upload is not None:
+        name, content = upload.name, upload.getvalue()
+    elif pasted.strip():
+        name, content = "pasted.jsonl", pasted.encode()
+    else:
+        st.warning("Upload a .jsonl file or paste its lines first.")
         return
     try:
         job = client.post(
             "/api/v1/health/deidentify/corpus",
-            files={"file": (upload.name, upload.getvalue(), "application/x-ndjson")},
+            files={"file": (name, content, "application/x-ndjson")},
             data={"mode": mode},
         )
         bar = st.progress(0.0, text=f"Queued: {job['notes']} notes")
