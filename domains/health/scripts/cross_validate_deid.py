@@ -21,8 +21,13 @@ from pathlib import Path
 
 from build_nursing_vocabulary import nursing_vocabulary
 from codexcontinue_health.annotated_corpus import AnnotatedNote, GoldSpan, read_corpus
-from codexcontinue_health.names_and_places import FACILITY, FACILITY_NAME_WORDS, SAINT, STATES
 from codexcontinue_health.deid_scoring import DeidScore, score_corpus
+from codexcontinue_health.names_and_places import (
+    FACILITY,
+    FACILITY_NAME_WORDS,
+    SAINT,
+    STATES,
+)
 from codexcontinue_health.phi_detector import detect_phi
 from codexcontinue_health.word_lists import WordLists, clinical_words, word_lists
 
@@ -85,7 +90,7 @@ def swap_surrogates(notes: list[AnnotatedNote], seed: int = SEED) -> list[Annota
                 continue
             value = text[gold.start : gold.end]
             if gold.category in PEOPLE or gold.category == "Location":
-                value = re.sub(r"[A-Za-z]+", lambda m: other(gold.category, m.group()), value)
+                value = re.sub(r"[A-Za-z]+", lambda m, category=gold.category: other(category, m.group()), value)
             pieces += [text[position : gold.start], value]
             start = gold.start + shift
             spans.append(GoldSpan(start, start + len(value), gold.category))

@@ -89,10 +89,12 @@ class DeidScore:
     def lines(self) -> list[str]:
         """The score as text: overall, then each category, most frequent first."""
         out = [
-            f"{self.notes} notes, {self.gold} PHI spans: recall {self.recall:.3f}, PPV {self.ppv:.3f} "
-            f"({self.found} found, {self.gold - self.found} missed, {self.false_positives} false positives); "
-            f"{self.characters / 1e6:.2f} MB in {self.seconds:.2f} s = {self.mb_per_s:.2f} MB/s "
-            f"({self.cpu_mb_per_s:.2f} MB/s of CPU time)"
+            (
+                f"{self.notes} notes, {self.gold} PHI spans: recall {self.recall:.3f}, PPV {self.ppv:.3f} "
+                f"({self.found} found, {self.gold - self.found} missed, {self.false_positives} false positives); "
+                f"{self.characters / 1e6:.2f} MB in {self.seconds:.2f} s = {self.mb_per_s:.2f} MB/s "
+                f"({self.cpu_mb_per_s:.2f} MB/s of CPU time)"
+            )
         ]
         for name, category in sorted(self.categories.items(), key=lambda item: -item[1].gold):
             out.append(f"  {name:18s} {category.found:5d}/{category.gold:<5d} recall {category.recall:.3f}")

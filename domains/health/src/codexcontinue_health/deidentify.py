@@ -20,6 +20,7 @@ import hmac
 import re
 from enum import StrEnum
 from functools import cache
+
 from pydantic import BaseModel, Field
 
 from .date_shift import shift_date

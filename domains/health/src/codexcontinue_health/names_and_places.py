@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from itertools import pairwise
 from dataclasses import dataclass
 
 from codexcontinue.cpu_work import checkpoint
@@ -476,9 +477,9 @@ class NoteScanner:
         if not self.cased or index + 1 >= len(self.tokens) or not token.title_case or token.lower not in FACILITY_NAME_WORDS:
             return
         following = self.tokens[index + 1]
-        if following.title_case and following.lower in FACILITY_NAME_WORDS and self._gap(token, following) == " ":
-            if index > 0 and (self.tokens[index - 1].lower in AT_PLACE or self._after_move(index)):
-                self._take([token, following], PhiCategory.LOCATION, 0.65)
+        named = following.title_case and following.lower in FACILITY_NAME_WORDS and self._gap(token, following) == " "
+        if named and index > 0 and (self.tokens[index - 1].lower in AT_PLACE or self._after_move(index)):
+            self._take([token, following], PhiCategory.LOCATION, 0.65)
 
     def _code_place(self, index: int, token: Token) -> None:
         """A short code in no list after 'at', 'in', 'to', 'from', 'on' ('at GH', 'in GH'), or before a
@@ -607,7 +608,7 @@ class NoteScanner:
         'from', 'at' or a movement."""
         for size in (3, 2):
             words = self.tokens[index : index + size]
-            if len(words) < size or any(self._gap(a, b) != " " for a, b in zip(words, words[1:])):
+            if len(words) < size or any(self._gap(a, b) != " " for a, b in pairwise(words)):
                 continue
             if " ".join(t.lower for t in words) in self.lists.places:
                 self._take(words, PhiCategory.LOCATION, 0.75)

@@ -19,7 +19,13 @@ from pydantic import BaseModel, Field
 
 from .deidentify import Deidentified, Mode, deidentify
 from .negation import is_negated, negated_phrases
-from .soap_sections import Section, Sections, note_sentences, place_sentence, split_sections
+from .soap_sections import (
+    Section,
+    Sections,
+    note_sentences,
+    place_sentence,
+    split_sections,
+)
 
 MODEL = "health-clinician"
 PROMPT = (

@@ -41,9 +41,7 @@ def detect_phi(text: str, lists: WordLists | None = None) -> list[PhiSpan]:
     lists = lists or word_lists()
     if not text.strip():
         return []
-    found: list[Found] = []
-    for span in find_patterns(text):
-        found.append(span)
+    found: list[Found] = list(find_patterns(text))
     checkpoint()
     found += [span for span in names_and_places(text, lists) if not _clinical(text[span[0] : span[1]], lists)]
     return merge_overlaps(found)

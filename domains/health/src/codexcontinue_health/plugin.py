@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import typer
 from codexcontinue import (
     HealthReport,
     LLMCall,
@@ -16,7 +17,6 @@ from codexcontinue import (
     hookimpl,
 )
 from codexcontinue.settings import load_pack_settings
-import typer
 from fastapi import APIRouter
 
 from . import INFO

@@ -29,7 +29,15 @@ from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from . import INFO, icd10
-from .corpus_job import RESULT_KEY, UPLOAD_KEY, UPLOAD_TTL_S, CorpusRefused, new_upload_id, read_notes, seal
+from .corpus_job import (
+    RESULT_KEY,
+    UPLOAD_KEY,
+    UPLOAD_TTL_S,
+    CorpusRefused,
+    new_upload_id,
+    read_notes,
+    seal,
+)
 from .deidentify import Deidentified, Mode, ReplacedSpan, deidentify
 from .fhir_export import to_fhir_bundle
 from .health_route import PACK, HealthRoute, forget_path_parameters
