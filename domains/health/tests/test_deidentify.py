@@ -120,3 +120,21 @@ def test_other_packs_access_log_lines_pass_untouched_and_health_ones_are_cleaned
     PhiLogFilter().filter(health)
     assert other.getMessage() == '127.0.0.1:5000 - "GET /api/v1/health/about HTTP/1.1" 200'.replace("health", "legal")
     assert health.getMessage() == '127.0.0.1:5000 - "GET /api/v1/health/icd10/search?q=[REDACTED] HTTP/1.1" 200'
+
+
+@pytest.mark.parametrize(
+    ("written", "redacted"),
+    [
+        ("HOUSE STAFF mary souza AWARE.", "HOUSE STAFF [NAME] AWARE."),
+        ("dr healey aware of K 3.2", "dr [NAME] aware of K 3.2"),
+        ("pt lives in catonsville with wife", "pt lives in [LOCATION] with wife"),
+        ("pt was at kernan hosp for rehab", "pt was at [LOCATION] for rehab"),
+        ("TRANS TO GH 7/23", "TRANS TO [LOCATION] [DATE]"),
+        ("S/P MI '92, CABG X3 '95", "S/P MI [DATE], CABG X3 [DATE]"),
+        ("medicated with norco with relief to 3/10", "medicated with norco with relief to 3/10"),
+        ("Foley draining, Lasix 20 iv, BP 142/84, wean as tol, HTN", "Foley draining, Lasix 20 iv, BP 142/84, wean as tol, HTN"),
+        ("f/u T2DM and HTN", "f/u T2DM and HTN"),
+    ],
+)
+def test_the_forms_of_the_issue_are_read_as_clinicians_mean_them(written, redacted):
+    assert redact(written) == redacted

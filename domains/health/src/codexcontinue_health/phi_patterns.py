@@ -308,7 +308,7 @@ NOT_DATE_AFTER = re.compile(
 VENT_NEAR = re.compile(r"(?:\bps|\bpsv|\bpeep|\bcpap|\bbi-?pap|\bips|\bimv|\bsimv|\bvent\w*|\bsettings?|%|&)(?:\W{1,3}\d{1,4})?\W{0,3}$", I)
 EQUAL_PAIR_CUE = re.compile(r"(?:\bpost|\bs/p|\bsince|\buntil|\bdated?)\W{0,3}$", I)
 FRACTIONS = {"1/2", "1/3", "1/4", "2/3", "3/4", "1/8"}
-PAIN_WORDS = re.compile(r"pain|c/o|cp\b|scale|discomfort|#", I)
+PAIN_WORDS = re.compile(r"pain|c/o|cp\b|scale|discomfort|relie[fv]|medicated|rates?\b|rated|level|tolerable|#", I)
 
 
 def _valid_month_day(month: str, day: str) -> bool:
