@@ -11,6 +11,7 @@ from codexcontinue.api.deps import READ_METHODS, SCOPE_EXTENSION
 from codexcontinue.api.request_info import pack_of
 
 PUBLIC = {"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+DOCS_FILES = "/static-offline-docs"  # the docs pages' scripts and styles, public too: tests/test_docs_assets.py
 
 
 def every_route(app) -> list[tuple[str, str]]:
@@ -38,6 +39,8 @@ def test_the_walk_covers_core_and_pack_routes(codexcontinue_app):
 
 def test_no_route_answers_without_a_key_except_probes_and_docs(api_client):
     for method, path in every_route(api_client.app):
+        if path == DOCS_FILES:
+            continue
         response = api_client.request(method, path)
         if path in PUBLIC:
             assert response.status_code == 200, (method, path)
@@ -49,7 +52,7 @@ def test_no_route_answers_without_a_key_except_probes_and_docs(api_client):
 @pytest.mark.parametrize("token", ["cc_000000000000_" + "a" * 43, "not-a-key", "Bearer"])
 def test_unknown_and_malformed_keys_get_401(api_client, token):
     for method, path in every_route(api_client.app):
-        if path not in PUBLIC:
+        if path not in PUBLIC and path != DOCS_FILES:
             response = api_client.request(method, path, headers={"X-API-Key": token})
             assert response.status_code == 401, (method, path)
 

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import iter_route_contexts
+from fastapi_offline import FastAPIOffline
 from prometheus_client import CollectorRegistry
 
 from ..audit import AuditTrail
@@ -58,11 +59,14 @@ def create_app(
         await store.close()
         cpu_pool.shutdown(wait=False, cancel_futures=True)
 
-    app = FastAPI(
+    # The docs pages load Swagger UI, ReDoc and their favicon from files fastapi-offline ships,
+    # served under /static-offline-docs, never from a CDN; Swagger UI's online validator is off.
+    app = FastAPIOffline(
         title="CodexContinue",
         version=_core_version(),
         description="Domain packs for private, local AI. Every /api/v1 route needs an API key.",
         lifespan=lifespan,
+        swagger_ui_parameters={"validatorUrl": None},
     )
     app.state.settings = settings
     app.state.registry = registry

@@ -1,13 +1,16 @@
-"""Home page: what the platform is running, from the backend's pack status table."""
+"""Home page: what the platform is running, from the backend's pack status table, and the LLM's state."""
 
 import streamlit as st
 
 from codexcontinue.ui.client import BackendError
+from codexcontinue.ui.llm_state import llm_status
 from codexcontinue.ui.session import backend, show_error
 
 st.title("CodexContinue")
 st.caption("Domain packs for private, local AI.")
 client = backend()
+st.subheader("LLM")
+llm_status()
 try:
     rows = client.get("/api/v1/packs")
 except BackendError as error:
