@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 SOURCES = ("body", "query", "path", "header", "cookie")
-_SOURCE_NAMES = {"query": "query parameter", "path": "address part", "header": "header", "cookie": "cookie"}
 
 _MUST = {
     "int_parsing": "must be a whole number",
@@ -55,8 +54,6 @@ def field_label(location: tuple[Any, ...]) -> str:
     rows = [part for part in parts if isinstance(part, int)]
     if names:
         label = names[-1].replace("_", " ").replace("-", " ").strip().capitalize() or "A field"
-        if source in _SOURCE_NAMES and len(names) == 1:
-            label = f"The {_SOURCE_NAMES[source]} '{names[-1]}'"
     elif source == "body" and not rows:
         return "The request body"
     else:
