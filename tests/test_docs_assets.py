@@ -30,3 +30,14 @@ def test_the_docs_pages_load_only_files_the_api_serves_without_a_key(api_client,
 
 def test_swagger_ui_asks_no_online_validator(api_client):
     assert '"validatorUrl": null' in api_client.get("/docs").text
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc", "/docs-assets/redoc.js"])
+def test_the_browser_may_load_the_docs_from_this_api_only(api_client, page):
+    policy = api_client.get(page).headers["content-security-policy"]
+    assert "default-src 'self'" in policy and "img-src 'self' data:" in policy and "https:" not in policy
+
+
+def test_redoc_is_served_without_the_remote_logo_its_menu_shows(api_client):
+    bundle = api_client.get("/docs-assets/redoc.js").text
+    assert len(bundle) > 500_000 and "cdn.redoc.ly" not in bundle

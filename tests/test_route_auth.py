@@ -10,8 +10,8 @@ from fastapi.routing import iter_route_contexts
 from codexcontinue.api.deps import READ_METHODS, SCOPE_EXTENSION
 from codexcontinue.api.request_info import pack_of
 
-PUBLIC = {"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
-DOCS_FILES = "/static-offline-docs"  # the docs pages' scripts and styles, public too: tests/test_docs_assets.py
+PUBLIC = {"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/docs-assets/redoc.js"}
+DOCS_FILES = "/docs-assets"  # the docs pages' scripts and styles, public too: tests/test_docs_assets.py
 
 
 def every_route(app) -> list[tuple[str, str]]:

@@ -10,7 +10,6 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import iter_route_contexts
-from fastapi_offline import FastAPIOffline
 from prometheus_client import CollectorRegistry
 
 from ..audit import AuditTrail
@@ -27,6 +26,7 @@ from ..store import Store, open_store
 from .auditing import AuditMiddleware
 from .core_routes import core_router, probe_router
 from .deps import pack_scope
+from .docs_pages import add_docs_pages
 from .errors import UnexpectedErrors, declare_validation_answer, install_error_handlers
 from .http_metrics import HttpMetrics
 from .hygiene import BodyLimit, SecurityHeaders, TimeLimit
@@ -59,15 +59,15 @@ def create_app(
         await store.close()
         cpu_pool.shutdown(wait=False, cancel_futures=True)
 
-    # The docs pages load Swagger UI, ReDoc and their favicon from files fastapi-offline ships,
-    # served under /static-offline-docs, never from a CDN; Swagger UI's online validator is off.
-    app = FastAPIOffline(
+    app = FastAPI(
         title="CodexContinue",
         version=_core_version(),
         description="Domain packs for private, local AI. Every /api/v1 route needs an API key.",
         lifespan=lifespan,
-        swagger_ui_parameters={"validatorUrl": None},
+        docs_url=None,  # add_docs_pages serves them from local files, not a CDN
+        redoc_url=None,
     )
+    add_docs_pages(app)
     app.state.settings = settings
     app.state.registry = registry
     app.state.store = store

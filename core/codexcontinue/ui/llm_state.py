@@ -50,9 +50,10 @@ def llm_status(compact: bool = False) -> bool:
         st.caption(":material/cloud_off: LLM not available: the LLM features are off; the Home page says how to start it.")
     else:
         st.warning(
-            f"**The LLM is not available** ({state.detail}), so the LLM features are off and the rest works "
-            f"without it. To turn them on: install Ollama ({OLLAMA_DOWNLOAD}), start it (`ollama serve`), then "
-            f"create the packs' models with `{command('models ensure')}`.",
+            "**The LLM is not available**, so the LLM features are off; everything else works without it. "
+            f"To turn them on: install Ollama ({OLLAMA_DOWNLOAD}), start it (`ollama serve`), then create the "
+            f"packs' models with `{command('models ensure')}`.",
             icon=":material/cloud_off:",
         )
+        st.caption(f"The API's check says: {state.detail}")
     return state.available

@@ -5,6 +5,7 @@ import json
 import pandas as pd
 import streamlit as st
 from codexcontinue.ui.client import BackendError
+from codexcontinue.ui.llm_state import llm_status
 from codexcontinue.ui.session import backend, show_error
 
 SECTIONS = ["subjective", "objective", "assessment", "plan"]
@@ -13,7 +14,7 @@ client = backend()
 st.title("Note to SOAP")
 st.caption("PHI is redacted before anything else reads the note; the LLM only sees the redacted text.")
 text = st.text_area("Note", height=220, placeholder="Paste a clinical note…")
-use_llm = st.checkbox("Let the LLM place free text without headers", value=True)
+use_llm = st.checkbox("Let the LLM place free text without headers", value=llm_status())
 structure, export = st.columns(2)
 wants_soap = structure.button("Structure", type="primary")
 wants_fhir = export.button("Export as FHIR")
