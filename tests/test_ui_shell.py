@@ -142,3 +142,19 @@ def test_the_cookie_routes_set_and_clear_the_session_cookie():
     ended = client.get("/_codexcontinue/session/end", cookies={COOKIE: session_id})
     assert f'{COOKIE}=""' in ended.headers["set-cookie"] and "Max-Age=0" in ended.headers["set-cookie"]
     assert SESSIONS.resume(session_id) is None
+
+
+def test_an_uploader_states_the_smaller_of_the_api_limit_and_its_packs(codexcontinue_settings, monkeypatch):
+    from codexcontinue.ui.uploads import size_text, upload_limit
+
+    monkeypatch.setenv("CODEXCONTINUE_DATA_DIR", str(codexcontinue_settings.data_dir))
+    monkeypatch.setenv("CODEXCONTINUE_MAX_BODY_BYTES", str(5 * 1024 * 1024))
+    monkeypatch.setenv("CODEXCONTINUE_HEALTH__MAX_BODY_BYTES", "1000000")
+    st.cache_resource.clear()
+    try:
+        assert upload_limit() == 5 * 1024 * 1024  # no pack: the API's own limit
+        assert upload_limit("health") == 1_000_000  # the health routes' stricter body limit
+        assert upload_limit("legal") == 5 * 1024 * 1024  # legal allows 10 MB, the API only 5
+    finally:
+        st.cache_resource.clear()
+    assert (size_text(5 * 1024 * 1024), size_text(1_000_000), size_text(200 * 1024)) == ("5 MB", "977 KB", "200 KB")

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 from codexcontinue.ui.client import BackendError
 from codexcontinue.ui.session import backend, show_error
+from codexcontinue.ui.uploads import file_uploader
 
 COLOURS = {
     "NAME": "#f4a6a6", "LOCATION": "#a6d8f4", "ZIP": "#a6d8f4", "DATE": "#f4e1a6", "AGE": "#f4e1a6",
@@ -36,7 +37,7 @@ mode = st.selectbox(
     help="redact: [NAME]; mask: *****; pseudonym: the same stand-in for the same value; dateshift: pseudonyms and dates moved by one offset.",
 )
 text = st.text_area("Note", height=220, placeholder="Paste a clinical note…")
-upload = st.file_uploader("…or upload a text file", type=["txt", "md"])
+upload = file_uploader("…or upload a text file", pack="health", type=["txt", "md"])
 if st.button("De-identify", type="primary"):
     try:
         if upload is not None:
