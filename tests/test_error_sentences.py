@@ -67,7 +67,8 @@ def test_a_query_parameter_is_named_by_its_label(api_client, make_api_key):
          "Status must be one of 'open', 'pending' or 'closed'."),
         ({"type": "value_error", "loc": ("body", "rule"), "msg": "Value error, say when, e.g. '30 days after service'"},
          "Rule: say when, e.g. '30 days after service'."),
-        ({"type": "extra_forbidden", "loc": ("body", "colour")}, "Colour is not a field this request accepts; leave it out."),
+        ({"type": "extra_forbidden", "loc": ("body", "colour")},
+         "'colour' is not a field this request accepts; leave it out or check its spelling."),
         ({"type": "date_from_datetime_parsing", "loc": ("body", "trigger_date")},
          "Trigger date must be a date such as 2026-03-31."),
         ({"type": "model_attributes_type", "loc": ("body",)}, "The request body must be a JSON object with the form's fields."),
@@ -106,3 +107,15 @@ def test_the_ui_never_shows_a_bare_status_code(status):
         message = error_message(httpx.Response(status, content=body))
         assert str(status) not in message and message.endswith("."), message
     assert error_message(httpx.Response(status, json={"detail": "Say what to fix."})) == "Say what to fix."
+
+
+def test_a_whole_message_that_is_a_command_is_rewritten_too(monkeypatch):
+    from codexcontinue.invocation import with_runnable_commands
+
+    monkeypatch.setenv("HATCH_ENV_ACTIVE", "default")
+    assert with_runnable_commands("codexcontinue models ensure --pack legal") == (
+        "hatch run codexcontinue models ensure --pack legal"
+    )
+    assert with_runnable_commands("see `hatch run codexcontinue packs list`") == "see `hatch run codexcontinue packs list`"
+    monkeypatch.delenv("HATCH_ENV_ACTIVE")
+    assert with_runnable_commands("codexcontinue models ensure") == "codexcontinue models ensure"

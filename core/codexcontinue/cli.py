@@ -22,6 +22,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .invocation import command, with_runnable_commands
 from .ml.models_cli import models_app
 from .settings import ENV_PREFIX, CoreSettings, SettingsError, load_core_settings
 
@@ -168,8 +169,6 @@ def _started_box(settings: CoreSettings, token: str | None) -> Any:
     from rich.panel import Panel
     from rich.text import Text
 
-    from .invocation import command
-
     lines = Text()
     lines.append("Open the UI:  ", style="bold")
     lines.append(f"{_ui_address(settings)}\n")
@@ -195,7 +194,6 @@ def _refuse_busy_ports(*servers: tuple[str, str, int, str]) -> None:
 
     Each entry is (what, host, port, the command line that picks another port, without the port).
     """
-    from .invocation import command
     from .ports import port_is_free
 
     ports = [port for _, _, port, _ in servers]
@@ -346,7 +344,8 @@ def packs_list(as_json: JsonOption = False) -> None:
         return
     table = Table("pack", "version", "state", "origin", "plugin API", "error")
     for row in rows:
-        table.add_row(row["name"], row["version"], row["state"], row["origin"], row["api_range"] or "", row["error"] or "")
+        error = with_runnable_commands(row["error"] or "")
+        table.add_row(row["name"], row["version"], row["state"], row["origin"], row["api_range"] or "", error)
     out.print(table)
 
 
@@ -360,14 +359,14 @@ def packs_info(name: str, as_json: JsonOption = False) -> None:
     create_app(settings, registry=registry)
     status = registry.statuses.get(name)
     if status is None:
-        err.print(f"[red]No pack named {name!r} is installed; see `codexcontinue packs list`.[/red]")
+        err.print(f"[red]No pack named {name!r} is installed; see `{command('packs list')}`.[/red]")
         raise typer.Exit(1)
     row = status.as_dict()
     if as_json:
         print(json.dumps(row, indent=2))
         return
     for field, value in row.items():
-        shown = "\n".join(value) if isinstance(value, list) else (value or "")
+        shown = "\n".join(value) if isinstance(value, list) else with_runnable_commands(str(value or ""))
         out.print(f"[bold]{field}[/bold]: {shown}")
 
 
@@ -415,7 +414,7 @@ def packs_doctor(as_json: JsonOption = False) -> None:
     else:
         table = Table("pack", "problem", "fix")
         for finding in findings:
-            table.add_row(finding.pack, finding.problem, finding.fix)
+            table.add_row(finding.pack, with_runnable_commands(finding.problem), with_runnable_commands(finding.fix))
         out.print(table)
     if findings:
         raise typer.Exit(1)

@@ -13,7 +13,7 @@ import os
 import re
 
 HATCH_MARKER = "HATCH_ENV_ACTIVE"
-_BARE_COMMAND = re.compile(r"`codexcontinue(?= )")
+_BARE_COMMAND = re.compile(r"(^|`)codexcontinue(?= )")  # in backticks, or the whole text
 
 
 def started_by_hatch() -> bool:
@@ -29,7 +29,8 @@ def command(arguments: str) -> str:
 
 
 def with_runnable_commands(message: str) -> str:
-    """`message` with every command written as `` `codexcontinue ...` `` in the form that runs here."""
+    """`message` with every command written as `` `codexcontinue ...` `` (or a message that is one
+    command) in the form that runs here."""
     if not started_by_hatch():
         return message
-    return _BARE_COMMAND.sub("`hatch run codexcontinue", message)
+    return _BARE_COMMAND.sub(r"\1hatch run codexcontinue", message)

@@ -65,21 +65,23 @@ def field_label(location: tuple[Any, ...]) -> str:
 
 def describe_problem(problem: dict[str, Any]) -> str:
     """One pydantic error (an entry of `ValidationError.errors()`) as a sentence ending in a full stop."""
-    label = field_label(tuple(problem.get("loc", ())))
+    location = tuple(problem.get("loc", ()))
+    label = field_label(location)
     kind = str(problem.get("type", ""))
     context = problem.get("ctx") or {}
-    return _sentence(label, kind, context, str(problem.get("msg", "")))
+    raw_name = str(location[-1]) if location else ""
+    return _sentence(label, kind, context, str(problem.get("msg", "")), raw_name)
 
 
-def _sentence(label: str, kind: str, context: dict[str, Any], message: str) -> str:
+def _sentence(label: str, kind: str, context: dict[str, Any], message: str, raw_name: str) -> str:
     if kind == "missing":
         if label == "The request body":
             return "The request needs a body: send the form's fields as JSON."
         return f"{label} is required."
     if kind == "json_invalid":
         return f"The request body is not valid JSON ({context.get('error', 'it could not be read')}); send JSON."
-    if kind == "extra_forbidden":
-        return f"{label} is not a field this request accepts; leave it out."
+    if kind == "extra_forbidden":  # a name the caller made up (often a typo): quoted as sent
+        return f"'{raw_name}' is not a field this request accepts; leave it out or check its spelling."
     if kind in _MUST:
         if label == "The request body" and kind in ("dict_type", "model_type", "model_attributes_type"):
             return "The request body must be a JSON object with the form's fields."

@@ -98,7 +98,7 @@ def sign_in_sidebar() -> None:
                 sign_out()
                 st.rerun()
             return
-        if st.session_state.get(SIGNED_OUT) and _cookie_session_id():
+        if st.session_state.get(SIGNED_OUT):  # whether or not this page saw the cookie, clear it
             st.html(f'<img src="{_route("end")}" alt="" width="1" height="1" hidden>')  # clears the cookie
         with st.form("sign-in"):
             st.markdown("**Sign in**")

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from codexcontinue.invocation import with_runnable_commands
 from codexcontinue.ui.client import BackendError
 from codexcontinue.ui.llm_state import llm_status
 from codexcontinue.ui.session import backend, show_error
@@ -27,7 +28,7 @@ st.dataframe(
             "routes": len(row["routes"]),
             "pages": len(row["pages"]),
             "models": len(row["models"]),
-            "error": row["error"] or "",
+            "error": with_runnable_commands(row["error"] or ""),
         }
         for row in rows
     ],
