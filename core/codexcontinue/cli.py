@@ -124,6 +124,7 @@ def serve(
 
 
 UI_START_TIMEOUT_S = 120.0
+BOX_WIDTH = 100  # the box's least width: the admin key and the addresses each fit on one line
 
 
 class _StartupWatch:
@@ -160,7 +161,8 @@ class _StartupWatch:
             time.sleep(0.2)
         else:
             err.print(f"[yellow]The UI has not answered at {health} after {UI_START_TIMEOUT_S:g} s.[/yellow]")
-        out.print(_started_box(self.settings, self.token))
+        # Never narrower than the key: a key split over two lines cannot be copied in one go.
+        Console(width=max(out.width, BOX_WIDTH)).print(_started_box(self.settings, self.token))
         sys.stdout.flush()
 
 
