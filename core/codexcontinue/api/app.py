@@ -26,6 +26,7 @@ from ..store import Store, open_store
 from .auditing import AuditMiddleware
 from .core_routes import core_router, probe_router
 from .deps import pack_scope
+from .docs_pages import add_docs_pages
 from .errors import UnexpectedErrors, declare_validation_answer, install_error_handlers
 from .http_metrics import HttpMetrics
 from .hygiene import BodyLimit, SecurityHeaders, TimeLimit
@@ -63,7 +64,10 @@ def create_app(
         version=_core_version(),
         description="Domain packs for private, local AI. Every /api/v1 route needs an API key.",
         lifespan=lifespan,
+        docs_url=None,  # add_docs_pages serves them from local files, not a CDN
+        redoc_url=None,
     )
+    add_docs_pages(app)
     app.state.settings = settings
     app.state.registry = registry
     app.state.store = store

@@ -15,14 +15,23 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..ml.errors import LLMError, LLMTimeout, LLMUnavailable, ModelNotFound
 from ..store import StoreUnavailable
+from ..invocation import with_runnable_commands
 from .request_info import AnswerStatus, pack_of
 from .quotas import QuotaExceeded
+from .validation_messages import describe_problem
 
 log = logging.getLogger("codexcontinue.api")
 
 
+def _answer(detail: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The JSON error answer; a command the message names is written the way it runs on this machine."""
+    return JSONResponse({"detail": with_runnable_commands(detail)}, status_code=status, headers=headers)
+
+
 async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-    return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+    if not isinstance(error.detail, str):
+        return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+    return _answer(error.detail, error.status_code, error.headers)
 
 
 class InputError(ValueError):
@@ -37,7 +46,7 @@ class InputError(ValueError):
 
 
 async def _input_error(request: Request, error: InputError) -> JSONResponse:
-    return JSONResponse({"detail": error.message}, status_code=error.status)
+    return _answer(error.message, error.status)
 
 
 class InvalidField(BaseModel):
@@ -73,12 +82,13 @@ def declare_validation_answer(app: FastAPI) -> None:
 
 
 async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-    problems = []
-    for problem in error.errors():
-        where = ".".join(str(part) for part in problem.get("loc", ()) if part != "body")
-        problems.append({"field": where, "message": problem.get("msg", "invalid")})
-    summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-    return JSONResponse({"detail": f"Invalid request: {summary}", "errors": problems}, status_code=422)
+    problems = [
+        {"field": ".".join(str(part) for part in problem.get("loc", ()) if part != "body"), "message": sentence}
+        for problem in error.errors()
+        for sentence in [describe_problem(problem)]
+    ]
+    detail = " ".join(dict.fromkeys(p["message"] for p in problems)) or "The request could not be read."
+    return JSONResponse({"detail": detail, "errors": problems}, status_code=422)
 
 
 async def _quota_exceeded(request: Request, error: QuotaExceeded) -> JSONResponse:
@@ -100,7 +110,29 @@ async def _llm_error(request: Request, error: LLMError) -> JSONResponse:
         status = 502
     log.warning("LLM error on %s %s: %s", request.method, request.url.path, error)
     headers = {"Retry-After": "5"} if status == 503 else None
-    return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
+    return _answer(llm_unavailable_hint(error) if isinstance(error, LLMUnavailable) else _sentence(str(error)),
+                   status, headers)  # fmt: skip
+
+
+OLLAMA_DOWNLOAD = "https://ollama.com/download"
+
+
+def llm_unavailable_hint(error: LLMUnavailable) -> str:
+    """What a person reads when no LLM answers: what happened, and the three steps that fix it."""
+    return (
+        f"This feature needs the LLM, and none answers at {', '.join(error.hosts) or 'the configured address'}. "
+        f"Install Ollama ({OLLAMA_DOWNLOAD}), start Ollama (`ollama serve`), then create the packs' models with "
+        "`codexcontinue models ensure`. If Ollama runs on another machine, set CODEXCONTINUE_OLLAMA_HOSTS to "
+        "its address."
+    )
+
+
+def _sentence(text: str) -> str:
+    """`text` starting with a capital letter and ending with a full stop, as messages people read do."""
+    text = text.strip()
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
 
 class UnexpectedErrors:

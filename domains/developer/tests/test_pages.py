@@ -90,7 +90,7 @@ def test_analysis_shows_the_backends_refusal(developer_page, make_zip):
         ("evil.zip", make_zip({"../../escaped.py": b"x = 1\n"}), "application/zip")
     ).run()
     click(app, "developer_analysis_upload")
-    assert app.error[0].value.startswith("422: 'evil.zip' holds '../../escaped.py', a path that points outside")
+    assert app.error[0].value.startswith("'evil.zip' holds '../../escaped.py', a path that points outside")
 
 
 def test_scaffold_makes_a_downloadable_project_and_lists_wrong_answers(developer_page):

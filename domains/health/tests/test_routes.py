@@ -45,7 +45,7 @@ def test_the_original_values_come_back_only_when_asked(api_client, writer):
 
 def test_unknown_fields_and_modes_are_refused(api_client, writer):
     response = api_client.post("/api/v1/health/deidentify", json={"text": NOTE, "mode": "scramble"}, headers=writer)
-    assert response.status_code == 422 and "mode" in response.json()["detail"]
+    assert response.status_code == 422 and "Mode" in response.json()["detail"]
     response = api_client.post("/api/v1/health/deidentify", json={"text": NOTE, "shift": 3}, headers=writer)
     assert response.status_code == 422 and "shift" in response.json()["detail"]
 

@@ -19,7 +19,9 @@ from pydantic import BaseModel
 
 from .source_tree import SourceTree
 
-LEFT_OUT_NAMES = frozenset({"tests", "test", "testing", "conftest", "setup", "noxfile", "fabfile"})
+# Tests and build scripts. Not `testing`: a package's `testing` module is its public kit for its users'
+# tests (click.testing's CliRunner, numpy.testing, codexcontinue.testing).
+LEFT_OUT_NAMES = frozenset({"tests", "test", "conftest", "setup", "noxfile", "fabfile"})
 
 
 class SkippedFile(BaseModel):

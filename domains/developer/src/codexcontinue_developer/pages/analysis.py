@@ -5,6 +5,7 @@ import streamlit as st
 
 from codexcontinue.ui.client import BackendError
 from codexcontinue.ui.session import backend, show_error
+from codexcontinue.ui.uploads import file_uploader
 
 RESULT = "developer_analysis_result"
 SOURCE = "developer_analysis_source"
@@ -37,9 +38,10 @@ def analyse(source: dict) -> None:
 
 upload_tab, paste_tab = st.tabs(["Upload", "Paste code"])
 with upload_tab:
-    upload = st.file_uploader(
+    upload = file_uploader(
         "Archive (.zip, .tar.gz) or a .py file",
         type=["zip", "gz", "tgz", "tar", "py"],
+        pack="developer",
         key="developer_analysis_file",
     )
     if st.button("Analyse upload", disabled=upload is None, key="developer_analysis_upload"):

@@ -5,6 +5,7 @@ import streamlit as st
 
 from codexcontinue.ui.client import BackendError
 from codexcontinue.ui.session import backend, show_error
+from codexcontinue.ui.uploads import file_uploader
 
 RESULT = "developer_docs_result"
 API = "/api/v1/developer"
@@ -21,9 +22,10 @@ st.caption(
 draft = st.checkbox("Draft docstrings for undocumented functions (needs Ollama)", key="developer_docs_draft")
 upload_tab, paste_tab = st.tabs(["Upload", "Paste code"])
 with upload_tab:
-    upload = st.file_uploader(
+    upload = file_uploader(
         "Package archive (.zip, .tar.gz) or a .py file",
         type=["zip", "gz", "tgz", "tar", "py"],
+        pack="developer",
         key="developer_docs_file",
     )
     if st.button("Document upload", disabled=upload is None, key="developer_docs_upload"):

@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 from codexcontinue.ui.client import BackendError
 from codexcontinue.ui.session import backend, show_error
+from codexcontinue.ui.uploads import file_uploader
 
 COLOURS = {
     "NAME": "#f4a6a6", "LOCATION": "#a6d8f4", "ZIP": "#a6d8f4", "DATE": "#f4e1a6", "AGE": "#f4e1a6",
@@ -46,7 +47,7 @@ def one_note(client) -> None:
         help="redact: [NAME]; mask: *****; pseudonym: the same stand-in for the same value; dateshift: pseudonyms and dates moved by one offset.",
     )
     text = st.text_area("Note", height=220, placeholder="Paste a clinical note…")
-    upload = st.file_uploader("…or upload a text file", type=["txt", "md"])
+    upload = file_uploader("…or upload a text file", pack="health", type=["txt", "md"])
     if not st.button("De-identify", type="primary"):
         return
     try:
@@ -84,7 +85,7 @@ def corpus(client) -> None:
     """Upload a JSONL corpus; follow the job's progress; download the de-identified JSONL."""
     st.caption('One note a line: {"id": "n1", "text": "..."}. The job runs on the server; this page shows its progress.')
     mode = st.selectbox("Mode", MODES, key="corpus-mode")
-    upload = st.file_uploader("Corpus (.jsonl)", type=["jsonl"], key="corpus-file")
+    upload = file_uploader("Corpus (.jsonl)", pack="health", limit_field="max_corpus_bytes", type=["jsonl"], key="corpus-file")
     pasted = st.text_area("…or paste JSONL", height=120, key="corpus-text", placeholder='{"id": "n1", "text": "..."}')
     if not st.button("De-identify the corpus", type="primary"):
         return

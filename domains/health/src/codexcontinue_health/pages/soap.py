@@ -5,27 +5,15 @@ import json
 import pandas as pd
 import streamlit as st
 from codexcontinue.ui.client import BackendError
+from codexcontinue.ui.llm_state import llm_status
 from codexcontinue.ui.session import backend, show_error
 
 SECTIONS = ["subjective", "objective", "assessment", "plan"]
 
-
-def llm_state(client) -> tuple[bool, str]:
-    """Whether the LLM answers now, and a sentence saying so (from the backend's /readyz)."""
-    try:
-        check = client.get("/readyz")["checks"]["llm"]
-    except (BackendError, KeyError, TypeError):
-        return False, "The LLM's state is unknown (the backend did not say)."
-    if check.get("ok"):
-        return True, "The LLM is available."
-    return False, f"The LLM is unavailable ({check.get('detail') or 'no answer'}): the rules will place text without headings."
-
-
 client = backend()
 st.title("Note to SOAP")
 st.caption("PHI is redacted before anything else reads the note; the LLM only sees the redacted text.")
-available, state = llm_state(client)
-(st.success if available else st.info)(state)
+available = llm_status()
 text = st.text_area("Note", height=220, placeholder="Paste a clinical note…")
 use_llm = st.checkbox("Let the LLM place text without headings", value=available)
 structure, export = st.columns(2)

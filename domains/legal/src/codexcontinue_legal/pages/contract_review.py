@@ -5,6 +5,7 @@ import streamlit as st
 
 from codexcontinue.ui.client import BackendError
 from codexcontinue.ui.session import backend, show_error
+from codexcontinue.ui.uploads import file_uploader
 
 RESULT = "legal_contract_review"
 SEVERITY_BOX = {"high": st.error, "medium": st.warning, "low": st.info}
@@ -19,7 +20,7 @@ st.caption(
 use_llm = st.checkbox("Add the LLM's structured clause pass (needs Ollama)", key="legal_review_llm")
 upload_tab, paste_tab = st.tabs(["Upload", "Paste text"])
 with upload_tab:
-    upload = st.file_uploader("Contract (.txt, .docx or text-based .pdf)", type=["txt", "docx", "pdf"])
+    upload = file_uploader("Contract (.txt, .docx or text-based .pdf)", pack="legal", type=["txt", "docx", "pdf"])
     if st.button("Review upload", disabled=upload is None, key="legal_review_upload"):
         try:
             st.session_state[RESULT] = client.post(
