@@ -60,7 +60,7 @@ def test_deidentify_page_runs_a_corpus_job_with_a_progress_bar(ui_env, admin_tok
 def test_soap_page_leaves_the_llm_unticked_and_says_why_when_it_is_unavailable(ui_env, admin_token):
     app = page(admin_token, "soap.py")
     assert app.checkbox[0].value is False
-    assert any("unavailable" in i.value for i in app.info)
+    assert any("LLM is not available" in w.value for w in app.warning)
     app.text_area[0].input("pt alert and oriented. bp 120/60. will wean vent in am.")
     app.main.button[0].click().run()
     assert not app.exception
