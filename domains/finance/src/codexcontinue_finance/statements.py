@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from codexcontinue import InputError
 
 from .messages import listed
-from .text_columns import looks_like_amount
+from .amount_columns import looks_like_amount
 
 #: Canonical item -> (label, names it is written as).
 ITEMS: dict[str, tuple[str, list[str]]] = {
