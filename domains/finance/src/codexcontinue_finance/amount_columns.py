@@ -80,9 +80,9 @@ def decimal_mark(columns: list[pl.Series], given: bool | None) -> tuple[str, Que
         return ",", None
     if dot_says is True or comma_says is False:
         return ".", None
-    if comma_says is None and dot_says is None:
+    if not numbers.str.contains(r"[.,]").any():
         return ".", None  # whole numbers only: the mark does not matter
-    mark = "," if comma_says is not None else "."
+    mark = "," if numbers.str.contains(",", literal=True).any() else "."
     sample = numbers.filter(numbers.str.contains(mark, literal=True)).head(1).item()
     whole = sample.replace(mark, "")
     fraction = sample.replace(mark, ".")

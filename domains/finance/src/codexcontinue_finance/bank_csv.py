@@ -4,10 +4,10 @@
 
 `reading.frame` has one row per transaction with `line` (its line in the file), `date`,
 `description`, `amount` (negative = money out), `currency`, `mcc`, `account` and `fitid` (the
-bank's own id, when the file has a column of them). It is None while `reading.layout.questions`
-is not empty: the file does not say something that decides what would be stored (which way round
-its dates are, its decimal mark, which column is which, whether its signs are flipped, why its
-balance does not follow the amounts). Lines that are not transactions (a preamble, a footer, a
+bank's own id, when the file has a column of them). While `reading.layout.questions` is not empty,
+the file does not say something that decides what would be stored, and nothing may be stored: the
+frame is None when the dates, the decimal mark or the columns are in question, and the rows as
+written otherwise (their signs or balance in question). Lines that are not transactions (a preamble, a footer, a
 row with neither date nor amount) are listed in the layout with why they were left out; anything
 else that cannot be read refuses the whole file with its lines.
 """
@@ -25,6 +25,11 @@ from codexcontinue import InputError
 
 from .amount_columns import decimal_mark, read_amount_column
 from .csv_checks import CENT, CLOSING_WORDS, OPENING_WORDS, TOTAL_WORDS, card_sign_question, check_balances
+
+SUMMARY_WORDS = re.compile(
+    "|".join(p.removeprefix("(?i)") for p in (TOTAL_WORDS, OPENING_WORDS, CLOSING_WORDS, r"\b(?:balance|saldo|solde)\b")),
+    re.IGNORECASE,
+)
 from .csv_columns import COLUMN_FIELDS, ColumnMapping, detect_columns, direction_signs, normal_name, resolve
 from .csv_table import OVERFLOW, SEPARATOR_NAMES, Table, read_table
 from .date_columns import looks_like_date, read_date_column
@@ -175,7 +180,7 @@ def read_bank_csv(text: str, filename: str, options: CsvOptions) -> CsvReading:
         f"lines that are not transactions make the file's {layout.data_lines} lines."
     )
     _check(frame, rows, table.rows, chosen, summaries, mark, mapping, layout)
-    return CsvReading(None if layout.questions else frame, layout, _raw(sample))
+    return CsvReading(frame, layout, _raw(sample))
 
 
 # ------------------------------------------------------------------------------------------ mapping
@@ -256,11 +261,18 @@ def _transaction_rows(
         raise InputError(f"'{filename}' has no row with a date in column {chosen['date']!r}.")
     first, last = positions.min(), positions.max()
     index = pl.int_range(pl.len())
-    edge = ((index < first) | (index > last)) & ~pl.col("_dated") & ~pl.col("_blank")
+    around = ((index < first) | (index > last)) & ~pl.col("_dated") & ~pl.col("_blank")
+    marked = marked.with_columns(around.alias("_edge"))
+    # around the table, a line with an amount is a summary ('Total', 'Closing balance') or else a transaction
+    # whose date is wrong: that one stays, to be refused with its line
+    with_amount = marked.filter(pl.col("_edge") & pl.col("_amount"))["line"].to_list()
+    texts = _line_texts(table, [*marked.filter(pl.col("_edge"))["line"].head(LISTED_SKIPS).to_list(), *with_amount[:20]])
+    summary_lines = [line for line in with_amount if SUMMARY_WORDS.search(texts.get(line, ""))]
+    edge = pl.col("_edge") & (~pl.col("_amount") | pl.col("line").is_in(summary_lines))
     empty = ~pl.col("_blank") & ~pl.col("_amount") & (pl.col(chosen["date"]).str.strip_chars().fill_null("") == "")
     marked = marked.with_columns(edge.alias("_edge"), (empty & ~edge).alias("_empty"))
     left_out = marked.filter(pl.col("_edge") | pl.col("_empty"))
-    texts = _line_texts(table, left_out["line"].head(LISTED_SKIPS).to_list())
+    texts.update(_line_texts(table, [n for n in left_out["line"].head(LISTED_SKIPS).to_list() if n not in texts]))
     skipped = [
         SkippedLine(
             line=line,
@@ -272,7 +284,7 @@ def _transaction_rows(
     skipped = [SkippedLine(line=n, text=t, reason="above the table (a preamble)") for n, t in table.preamble] + skipped
     summaries = [
         (line, texts.get(line, ""), {f: row[chosen[f]] for f in ("amount", "debit", "credit", "balance") if chosen[f]})
-        for line, row in ((r["line"], r) for r in marked.filter(pl.col("_edge") & pl.col("_amount")).head(20).to_dicts())
+        for line, row in ((r["line"], r) for r in marked.filter(pl.col("line").is_in(summary_lines)).to_dicts())
     ]
     rows = marked.filter(~pl.col("_edge") & ~pl.col("_empty") & ~pl.col("_blank")).drop(
         "_dated", "_blank", "_amount", "_edge", "_empty"

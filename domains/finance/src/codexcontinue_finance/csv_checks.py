@@ -27,6 +27,7 @@ from .messages import listed
 from .questions import Answer, Question
 
 CENT = 0.005
+WHAT_SUMS = {"amount": "amounts", "debit": "debits", "credit": "credits"}
 PAYMENT_WORDS = r"(?i)\b(?:PAYMENT|THANK YOU|AUTOPAY|AUTO-PMT|AUTOMATIC PAYMENT|PAIEMENT|ZAHLUNG|PAGO|REFUND|RETURN|CREDIT)\b"
 NOT_SPENDING = {"Income", "Transfers"}
 TOTAL_WORDS = r"(?i)\b(?:total|totals|summe|gesamt|somme|suma|totaal|totale)\b"
@@ -138,12 +139,12 @@ def check_balances(
         if abs(abs(value) - abs(expected)) > CENT:
             result.questions.append(
                 _balance_question(
-                    f"Line {line} gives a total of {value:,.2f}, but the {kind} amounts add up to {expected:,.2f}",
+                    f"Line {line} gives a total of {value:,.2f}, but the {WHAT_SUMS[kind]} add up to {expected:,.2f}",
                     [line],
                 )
             )
         else:
-            result.passed.append(f"The total on line {line} ({value:,.2f}) equals the sum of the {kind} amounts.")
+            result.passed.append(f"The total on line {line} ({value:,.2f}) equals the sum of the {WHAT_SUMS[kind]}.")
     return result
 
 
@@ -177,7 +178,7 @@ def card_sign_question(rows: pl.DataFrame, balance_says_flipped: bool) -> Questi
         shopping = sum(1 for category in known if category not in NOT_SPENDING)
         if negative.height and payments >= 0.5 * negative.height:
             evidence = "most amounts are positive and the negative ones read like payments to the card"
-        elif known and shopping >= 0.5 * len(known) and shopping >= 1:
+        elif positive.height >= 3 and known and shopping >= 0.5 * len(known):
             evidence = "most amounts are positive and they read like purchases"
     if evidence is None:
         return None

@@ -24,7 +24,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from codexcontinue import InputError
 
-from .amount_columns import AMOUNT_PATTERN
+from .amount_columns import AMOUNT_PATTERN, decimal_mark, read_amount_column
+from .csv_checks import running_balance
 from .date_columns import looks_like_date
 from .questions import Answer, Question
 
@@ -43,7 +44,7 @@ HEADER_NAMES: dict[str, list[str]] = {
         "libelle", "libelle operation", "libelle de l operation", "detail", "descriptif", "nature de l operation",
         "beneficiaire", "verwendungszweck", "buchungstext", "beschreibung", "empfanger", "auftraggeber empfanger",
         "begunstigter zahlungspflichtiger", "name zahlungsbeteiligter", "umsatztext",
-        "concepto", "descripcion", "movimiento", "beneficiario", "detalle", "observaciones",
+        "text", "texte", "texto", "concepto", "descripcion", "movimiento", "beneficiario", "detalle", "observaciones",
     ],
     "amount": [
         "amount", "transaction amount", "net amount", "net", "amount total", "betrag", "umsatz", "montant",
@@ -295,6 +296,14 @@ def _by_content(
         )  # fmt: skip
     if len(amounts) == 2 and len(always) == 2:
         first, second = always
+        settled = _amount_and_balance(sample, chosen.get("date"), first, second)
+        if settled:
+            chosen["amount"], chosen["balance"] = settled
+            notes.append(
+                f"Column {number[settled[0]]} is read as the amount and column {number[settled[1]]} as the balance: "
+                "only that way round does the balance follow the amounts."
+            )
+            return None
         return Question(
             id="columns",
             text=f"Columns {number[first]} and {number[second]} both hold amounts on every row. Which is the "
@@ -317,6 +326,27 @@ def _by_content(
             ],
         )  # fmt: skip
     return None
+
+
+def _amount_and_balance(sample: pl.DataFrame, date: str | None, first: str, second: str) -> tuple[str, str] | None:
+    """(amount, balance) when exactly one of the two ways round has a balance that follows the amounts."""
+    try:
+        mark, question = decimal_mark([sample[first], sample[second]], None)
+        if question is not None:
+            return None
+        values = {column: read_amount_column(sample, column, mark) for column in (first, second)}
+    except InputError:
+        return None
+    days = sample[date] if date else pl.Series([""] * sample.height)
+    fitting = [
+        (amount, balance)
+        for amount, balance in ((first, second), (second, first))
+        if running_balance(
+            pl.DataFrame({"line": sample["line"], "date": days, "amount": values[amount], "balance": values[balance]})
+        )[0]
+        in ("follows", "flipped")
+    ]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def _one_of_each(sample: pl.DataFrame, first: str, second: str) -> bool:

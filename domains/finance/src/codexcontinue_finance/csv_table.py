@@ -120,7 +120,9 @@ def _layout(text: str, filename: str, header: bool | None) -> tuple[str, int, in
     widths = Counter(len(row) for row in rows if len(row) > 1)
     width = max(widths.items(), key=lambda item: (item[1], item[0]))[0]
     for index, row in enumerate(rows):
-        if len(row) > 1 and width - 1 <= len(row) <= width + 1:
+        following = rows[index + 1] if index + 1 < len(rows) else []
+        # the table's first row has its width, or one field more or less when the rows under it have the width
+        if len(row) == width or (len(row) > 1 and abs(len(row) - width) == 1 and len(following) == width):
             looks_like_names = not _looks_like_data(row)
             has_header = looks_like_names if header is None else header
             return separator, _line_index(lines, separator, index), max(width, len(row)), has_header

@@ -24,7 +24,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 
 import polars as pl
-from babel.dates import get_month_names
+from babel.dates import get_day_names, get_month_names
 
 from codexcontinue import InputError
 
@@ -39,9 +39,8 @@ LONGEST = 40
 
 #: A time (and zone) after the date part: ' 13:00', 'T13:00:00Z', ' 1:05 PM', 'T13:00:00.000+01:00'.
 TIME_PART = r"(?:T|\s+|,\s*)\d{1,2}:\d{2}.*$"
-#: A weekday before the date part: 'Mon, ', 'Tue ', 'Dienstag, '.
-WEEKDAY_PART = r"^[^\W\d_]{2,12}\.?,?\s+"
 
+_WEEKDAY = re.compile(r"([^\W\d_]{2,12})\.?,?\s+")
 _ISO = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _COMPACT = re.compile(r"(\d{4})(\d{2})(\d{2})")
 _EPOCH_SECONDS = re.compile(r"\d{9,10}(?:\.\d{1,6})?")
@@ -99,7 +98,7 @@ def read_date_column(
     too_long = frame.filter(values.str.len_chars() > LONGEST)
     if not too_long.is_empty():
         raise InputError(f"Column {column!r} has values too long to be dates: {examples(too_long, column)}.")
-    parts = values.str.replace(TIME_PART, "").str.replace(WEEKDAY_PART, "").str.strip_chars()
+    parts = values.str.replace(TIME_PART, "").str.strip_chars()
     unique = parts.unique().to_list()
     shapes = {text: _shape(text) for text in unique}
     kinds: dict[str, list[str]] = {}
@@ -146,11 +145,19 @@ def read_dates_plainly(frame: pl.DataFrame, column: str) -> pl.Series:
 
 
 def _date_part(value: str) -> str:
-    return re.sub(WEEKDAY_PART, "", re.sub(TIME_PART, "", value)).strip()
+    return re.sub(TIME_PART, "", value).strip()
 
 
 def _shape(text: str) -> tuple[str, tuple[str, ...]]:
-    """The kind of date `text` is written as, and its parts."""
+    """The kind of date `text` is written as (after any weekday: 'Tue, 02 Jan 2024'), and its parts."""
+    kind = _kind(text)
+    weekday = _WEEKDAY.match(text)
+    if kind[0] == "unknown" and weekday and _plain(weekday.group(1)) in _weekday_names():
+        return _kind(text[weekday.end() :])
+    return kind
+
+
+def _kind(text: str) -> tuple[str, tuple[str, ...]]:
     if match := _ISO.fullmatch(text):
         return "iso", match.groups()
     if match := _COMPACT.fullmatch(text):
@@ -180,6 +187,16 @@ def _month_names() -> dict[str, int]:
                         if len(key) >= 3:
                             names.setdefault(key, set()).add(number)
     return {name: next(iter(numbers)) for name, numbers in names.items() if len(numbers) == 1}
+
+
+@cache
+def _weekday_names() -> frozenset[str]:
+    """Weekday names and abbreviations (without accents or dots, lower case) in the supported languages."""
+    names: set[str] = set()
+    for locale in MONTH_LOCALES:
+        for width in ("wide", "abbreviated", "short"):
+            names |= {_plain(name) for name in get_day_names(width, "format", locale).values()}
+    return frozenset(names)
 
 
 def _plain(name: str) -> str:

@@ -69,6 +69,7 @@ def read_bank_ofx(document: OfxDocument, default_currency: str, negate: bool | N
             "account's statement (transactions) as OFX or QFX."
         )
     rows: list[dict[str, object]] = []
+    corrections: list[tuple[int, str, str]] = []  # (line, the FITID corrected, REPLACE or DELETE)
     typed: list[tuple[int, bool]] = []  # (line, the type agrees with the sign)
     accounts: list[str] = []
     for statement in statements:
@@ -80,6 +81,10 @@ def read_bank_ofx(document: OfxDocument, default_currency: str, negate: bool | N
             amount = float(document.number(transaction, "TRNAMT", "the amount"))
             amount = -amount if negate else amount
             kind = (document.text(transaction, "TRNTYPE") or "").upper()
+            corrected = document.text(transaction, "CORRECTFITID")
+            if corrected and corrected != document.text(transaction, "FITID"):
+                action = (document.text(transaction, "CORRECTACTION") or "REPLACE").upper()
+                corrections.append((document.line(transaction), corrected, action))
             if kind in MONEY_OUT_TYPES | MONEY_IN_TYPES and amount != 0:
                 typed.append((document.line(transaction), (amount < 0) == (kind in MONEY_OUT_TYPES)))
             rows.append(
@@ -94,6 +99,7 @@ def read_bank_ofx(document: OfxDocument, default_currency: str, negate: bool | N
                     "fitid": document.text(transaction, "FITID"),
                 }
             )
+    rows = _corrected(document, rows, corrections)
     if not rows:
         raise InputError(f"'{document.filename}' is a valid statement with no transactions in it.")
     if any(row["fitid"] is None for row in rows):
@@ -105,6 +111,25 @@ def read_bank_ofx(document: OfxDocument, default_currency: str, negate: bool | N
     if question:
         reading.questions.append(question)
     return reading
+
+
+def _corrected(
+    document: OfxDocument, rows: list[dict[str, object]], corrections: list[tuple[int, str, str]]
+) -> list[dict[str, object]]:
+    """The rows with the file's own corrections applied: a transaction with <CORRECTFITID> replaces (or, with
+    <CORRECTACTION>DELETE, removes) the one with that FITID."""
+    dropped: set[object] = set()
+    for line, fitid, action in corrections:
+        if any(row["fitid"] == fitid for row in rows):
+            dropped.add(fitid)
+        else:
+            document.note(
+                f"Line {line} corrects transaction {fitid}, which is not in this file; if an earlier import has it, "
+                "delete that import and import the statements again."
+            )
+        if action == "DELETE":
+            dropped.add(("line", line))
+    return [row for row in rows if row["fitid"] not in dropped and ("line", row["line"]) not in dropped]
 
 
 def _account(document: OfxDocument, statement: ET.Element, aggregate: str) -> str:

@@ -99,7 +99,8 @@ class AnomalyReport(BaseModel):
 
 @dataclass
 class FileReading:
-    """A file read (not yet stored): its rows (None while questions are open) and how it was read."""
+    """A file read (not yet stored): its rows as read (None when its dates, decimal mark or columns are in question;
+    never to be stored while any question is open) and how it was read."""
 
     format: Literal["csv", "ofx"]
     frame: pl.DataFrame | None
@@ -123,8 +124,7 @@ def read_file(
             )
         document = read_ofx_document(content, filename)
         bank = read_bank_ofx(document, default_currency, sent.get("negate"))
-        frame = None if bank.questions else bank.frame
-        return FileReading("ofx", frame, None, document.fallbacks, bank.questions)
+        return FileReading("ofx", bank.frame, None, document.fallbacks, bank.questions)
     text, encoding = decode_export(content, filename)
     options = CsvOptions(mapping, remembered, account, currency, default_currency, encoding)
     reading = read_bank_csv(text, filename, options)
@@ -149,16 +149,16 @@ class TransactionBook:
         reading = await run_cpu_bound(
             read_file, content, filename, mapping, remembered, account, currency, self.settings.default_currency
         )
-        if reading.frame is not None and (mapping is None or mapping.negate is None):
+        open_questions = {q.id for q in reading.questions}
+        if reading.frame is not None and (mapping is None or mapping.negate is None) and open_questions <= {"sign"}:
             for account_name in reading.frame["account"].unique().to_list():
                 known = await self.parts.frame(columns=["account", "date", "description", "amount"], accounts=[account_name])
                 new = reading.frame.filter(pl.col("account") == account_name)
                 question = await run_cpu_bound(flow_question, new, known, account_name)
-                if question:
-                    reading.questions.append(question)
-                    reading.frame = None
+                if question:  # the ledger's own rows say more than the file's look: ask with them
+                    reading.questions = [q for q in reading.questions if q.id != "sign"] + [question]
                     if reading.layout:
-                        reading.layout.questions.append(question)
+                        reading.layout.questions = list(reading.questions)
                     break
         return reading
 
@@ -168,7 +168,7 @@ class TransactionBook:
         """How a file would be read, what it asks, and its first rows as they would be stored; imports nothing."""
         reading = await self._read(content, filename, mapping, account, currency)
         rows = []
-        if reading.frame is not None:
+        if reading.frame is not None and not reading.questions:
             shown = await run_cpu_bound(ledger_rows, reading.frame.head(PREVIEW_ROWS), "preview")
             rows = shown.drop("import_id", "dedup_key", "id").to_dicts()
         return Preview(
@@ -178,7 +178,7 @@ class TransactionBook:
             questions=reading.questions,
             rows=rows,
             raw_rows=reading.raw_rows,
-            total_rows=0 if reading.frame is None else reading.frame.height,
+            total_rows=0 if reading.frame is None or reading.questions else reading.frame.height,
         )
 
     async def import_file(
@@ -302,7 +302,6 @@ class TransactionBook:
     ) -> tuple[str, str, int]:
         """File a merchant (given directly or through one of its transactions) under `category`, which must exist
         unless `create`; the merchant, the category as stored, and how many transactions the merchant has."""
-        category = await self.existing_category(category, create)
         ledger = await self.parts.frame(columns=["id", "merchant"])
         if transaction_id is not None:
             match = ledger.filter(pl.col("id") == transaction_id)
@@ -315,6 +314,7 @@ class TransactionBook:
         count = ledger.filter(pl.col("merchant") == merchant).height
         if count == 0:
             raise InputError(f"No transaction with merchant '{merchant}' for this API key.", status=404)
+        category = await self.existing_category(category, create)
         await self.data.update_json(lambda corrections: {**(corrections or {}), merchant: category}, "corrections")
         return merchant, category, count
 
