@@ -5,47 +5,10 @@ naming the file, the line or tag, and what to do."""
 from __future__ import annotations
 
 import pytest
+from .statement_files import ROWS, V1_HEADER, ofx, statement, transaction
 
 API = "/api/v1/finance"
 IMPORTS = f"{API}/transactions/imports"
-
-V1_HEADER = (
-    "OFXHEADER:100\r\nDATA:OFXSGML\r\nVERSION:102\r\nSECURITY:NONE\r\nENCODING:USASCII\r\nCHARSET:1252\r\n"
-    "COMPRESSION:NONE\r\nOLDFILEUID:NONE\r\nNEWFILEUID:NONE\r\n\r\n"
-)
-SIGNON = (
-    "<SIGNONMSGSRSV1><SONRS><STATUS><CODE>0<SEVERITY>INFO</STATUS><DTSERVER>20240201120000"
-    "<LANGUAGE>ENG{fi}</SONRS></SIGNONMSGSRSV1>"
-)
-FI = "<FI><ORG>Example Bank<FID>1234</FI>"
-
-
-def transaction(day: str, amount: str, name: str, fitid: str | None = "auto", kind: str = "DEBIT") -> str:
-    """One <STMTTRN> in SGML (no end tags on its elements, as OFX 1 writes them)."""
-    fitid = f"<FITID>{day}{abs(hash((day, amount, name))) % 10**6}" if fitid == "auto" else (f"<FITID>{fitid}" if fitid else "")
-    return f"<STMTTRN><TRNTYPE>{kind}<DTPOSTED>{day}120000<TRNAMT>{amount}{fitid}<NAME>{name}</STMTTRN>\r\n"
-
-
-def statement(rows: list[str], account: str = "000123456789", bank_id: str = "121000248", currency: str = "USD") -> str:
-    curdef = f"<CURDEF>{currency}" if currency else ""
-    return (
-        f"<STMTTRNRS><TRNUID>1<STATUS><CODE>0<SEVERITY>INFO</STATUS><STMTRS>{curdef}"
-        f"<BANKACCTFROM><BANKID>{bank_id}<ACCTID>{account}<ACCTTYPE>CHECKING</BANKACCTFROM>"
-        f"<BANKTRANLIST><DTSTART>20240101<DTEND>20240131\r\n{''.join(rows)}</BANKTRANLIST>"
-        "<LEDGERBAL><BALAMT>100.00<DTASOF>20240131</LEDGERBAL></STMTRS></STMTTRNRS>"
-    )
-
-
-def ofx(*statements: str, header: str = V1_HEADER, fi: str = FI) -> bytes:
-    body = f"<OFX>{SIGNON.format(fi=fi)}<BANKMSGSRSV1>{''.join(statements)}</BANKMSGSRSV1></OFX>\r\n"
-    return (header + body).encode("cp1252")
-
-
-ROWS = [
-    transaction("20240102", "-42.17", "SHELL OIL 57442381"),
-    transaction("20240104", "-86.40", "KROGER #0421"),
-    transaction("20240115", "2500.00", "PAYROLL ACME", kind="CREDIT"),
-]
 
 
 @pytest.fixture
