@@ -60,7 +60,7 @@ def decimal_mark(columns: list[pl.Series], given: bool | None) -> tuple[str, Que
         return ("," if given else "."), None
     if not columns:
         return ".", None
-    numbers = pl.concat([_numbers(c) for c in columns]).drop_nulls().unique()
+    numbers = pl.concat([_numbers(c) for c in columns]).drop_nulls().unique(maintain_order=True)
     both = numbers.filter(numbers.str.contains(",") & numbers.str.contains(r"\."))
     last_marks = set(both.str.extract(r"([.,])\d*$").to_list())
     if len(last_marks) > 1:

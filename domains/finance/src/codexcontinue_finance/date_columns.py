@@ -267,8 +267,9 @@ def _numeric(
         differing = [t for t in shapes if candidates["DMY"][t] != candidates["MDY"][t]]
         if not differing:  # day and month are equal in every value: both readings agree
             return _finish(frame, column, parts, candidates["DMY"], "numbers (day and month agree)", "DMY", today, note)
-        lines = frame.filter(parts.is_in(differing[:50]))["line"].head(10).to_list()
-        sample = differing[0]
+        asked = frame.with_columns(parts.alias("_part")).filter(pl.col("_part").is_in(differing))
+        lines = asked["line"].head(10).to_list()
+        sample = asked["_part"][0]  # the first in the file, so the question reads the same every time
         day_first, month_first = candidates["DMY"][sample], candidates["MDY"][sample]
         question = Question(
             id="date_order",

@@ -13,8 +13,10 @@ from codexcontinue.ui.client import BackendClient, BackendError
 from codexcontinue.ui.session import show_error
 
 API = "/api/v1/finance"
-#: Characters Markdown (and Streamlit's directives: colours, icons, maths) would act on.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=])")
+#: Characters Markdown (and Streamlit's directives: colours, icons, maths) would act on anywhere in a line.
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#!|~$:&])")
+#: What starts a list, a heading or a quote at the start of a line.
+_LINE_START = re.compile(r"^(\s*\d*)([-+=>.)])")
 #: What a spreadsheet takes for the start of a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -30,7 +32,8 @@ def call(client: BackendClient, method: str, path: str, **kwargs: Any) -> Any:
 
 def plain(text: object) -> str:
     """`text` escaped so that Streamlit shows it as written: no Markdown, HTML, links, images or directives."""
-    return _MARKDOWN.sub(r"\\\1", " ".join(str(text).split("\n")))
+    escaped = _MARKDOWN.sub(r"\\\1", " ".join(str(text).split("\n")))
+    return _LINE_START.sub(r"\1\\\2", escaped)
 
 
 def spreadsheet_safe(value: object) -> object:
@@ -45,7 +48,7 @@ def table(rows: pd.DataFrame | list[dict[str, Any]], **kwargs: Any) -> None:
     """`st.dataframe` of `rows`, its text cells made safe for the CSV download (see `spreadsheet_safe`)."""
     frame = pd.DataFrame(rows) if not isinstance(rows, pd.DataFrame) else rows.copy()
     for column in frame.columns:
-        if frame[column].dtype == object:
+        if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
             frame[column] = frame[column].map(spreadsheet_safe)
     st.dataframe(frame, hide_index=True, **kwargs)
 
