@@ -145,7 +145,7 @@ def test_header_names_in_french_german_spanish_and_english(send, stored, header,
 
 
 def test_a_currency_named_in_a_header_is_the_files_currency(send, stored):
-    imported(send("Buchungstag;Verwendungszweck;Betrag (EUR)\n15.01.2024;Miete;-900,00\n".encode()))
+    imported(send(b"Buchungstag;Verwendungszweck;Betrag (EUR)\n15.01.2024;Miete;-900,00\n"))
     assert stored() == [("2024-01-15", "Miete", -900.0, "EUR")]
 
 

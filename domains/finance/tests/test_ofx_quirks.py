@@ -100,8 +100,10 @@ def test_ofx_2_xml(send, stored):
     header = '<?xml version="1.0" encoding="UTF-8"?>\r\n<?OFX OFXHEADER="200" VERSION="220" SECURITY="NONE" OLDFILEUID="NONE" NEWFILEUID="NONE"?>\r\n'
     body = statement(
         [
-            "<STMTTRN><TRNTYPE>DEBIT</TRNTYPE><DTPOSTED>20240102</DTPOSTED><TRNAMT>-9.99</TRNAMT>"
-            "<FITID>X1</FITID><NAME>NETFLIX.COM</NAME></STMTTRN>"
+            (
+                "<STMTTRN><TRNTYPE>DEBIT</TRNTYPE><DTPOSTED>20240102</DTPOSTED><TRNAMT>-9.99</TRNAMT>"
+                "<FITID>X1</FITID><NAME>NETFLIX.COM</NAME></STMTTRN>"
+            )
         ]
     )
     imported(send(ofx(body, header=header)))

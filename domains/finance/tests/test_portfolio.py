@@ -128,8 +128,10 @@ def test_a_history_of_trades_alone_is_valued_as_securities(api_client, headers):
         ),
         (
             "Date,Action,Symbol,Quantity,Price\n2023-01-03,Gift,ABC,10,50\n",
-            "line 2: action 'gift' is not one of buy, deposit, dividend, fee, interest, return of capital, sell, split, "
-            "transfer in, transfer out, withdrawal",
+            (
+                "line 2: action 'gift' is not one of buy, deposit, dividend, fee, interest, return of capital, sell, "
+                "split, transfer in, transfer out, withdrawal"
+            ),
         ),
         (
             "Date,Action,Symbol,Quantity,Price,Lot\n2023-01-03,Buy,ABC,10,50,L1\n2023-02-01,Sell,ABC,5,55,L9\n",

@@ -60,7 +60,7 @@ def decimal_mark(columns: list[pl.Series], given: bool | None) -> tuple[str, Que
         return ("," if given else "."), None
     if not columns:
         return ".", None
-    numbers = pl.concat([_numbers(c) for c in columns]).drop_nulls().unique(maintain_order=True)
+    numbers = pl.concat([_numbers(c.unique(maintain_order=True)) for c in columns]).drop_nulls().unique(maintain_order=True)
     both = numbers.filter(numbers.str.contains(",") & numbers.str.contains(r"\."))
     last_marks = set(both.str.extract(r"([.,])\d*$").to_list())
     if len(last_marks) > 1:
@@ -119,26 +119,35 @@ def _says_decimal(numbers: pl.Series, mark: str) -> bool | None:
 
 def read_amount_column(frame: pl.DataFrame, column: str, decimal: str) -> pl.Series:
     """The amounts of `column` (negative for '-', brackets or DR), null where blank; `InputError` naming the lines of
-    values that are not amounts or whose thousands groups are malformed."""
-    text = frame[column].str.strip_chars().fill_null("")
-    number = _numbers(frame[column]).fill_null("")
+    values that are not amounts or whose thousands groups are malformed. Worked out once per distinct text."""
+    written = frame[column].fill_null("")
+    unique = written.unique()
+    values, bad = _amount_values(unique, decimal)
+    if bad.any():
+        offending = frame.filter(written.is_in(unique.filter(bad)))
+        raise InputError(
+            f"Column {column!r} has values that are not amounts (with '{decimal}' as the decimal mark): "
+            f"{examples(offending, column)}."
+        )
+    return written.replace_strict(unique, values, return_dtype=pl.Float64).alias(column)
+
+
+def _amount_values(written: pl.Series, decimal: str) -> tuple[pl.Series, pl.Series]:
+    """The value of each text in `written` (null when blank), and which texts are not amounts."""
+    text = written.str.strip_chars()
+    number = _numbers(written).fill_null("")
     group = "," if decimal == "." else r"\."
     dec = r"\." if decimal == "." else ","
     well_formed = number.str.contains(
         rf"^(?:\d+|\d{{1,3}}(?:{group}\d{{3}})+|\d{{1,2}}(?:{group}\d{{2}})*{group}\d{{3}})(?:{dec}\d+)?$"
     )
     bad = (text != "") & ((number == "") | ~well_formed)
-    if bad.any():
-        raise InputError(
-            f"Column {column!r} has values that are not amounts (with '{decimal}' as the decimal mark): "
-            f"{examples(frame.filter(bad), column)}."
-        )
     plain = number.str.replace_all("," if decimal == "." else ".", "", literal=True)
     if decimal == ",":
         plain = plain.str.replace(",", ".", literal=True)
     value = plain.cast(pl.Float64, strict=False)
     negative = text.str.contains(_NEGATIVE)
-    return value.zip_with(~negative | value.is_null(), -value).alias(column)
+    return value.zip_with(~negative | value.is_null(), -value), bad
 
 
 def read_amounts_plainly(frame: pl.DataFrame, columns: list[str]) -> dict[str, pl.Series]:

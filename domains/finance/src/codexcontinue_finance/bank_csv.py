@@ -22,6 +22,7 @@ import polars as pl
 from pydantic import BaseModel, Field
 
 from codexcontinue import InputError
+from codexcontinue.cpu_work import checkpoint
 
 from .amount_columns import decimal_mark, read_amount_column
 from .csv_checks import CENT, CLOSING_WORDS, OPENING_WORDS, TOTAL_WORDS, card_sign_question, check_balances
@@ -31,7 +32,7 @@ SUMMARY_WORDS = re.compile(
     re.IGNORECASE,
 )
 from .csv_columns import COLUMN_FIELDS, ColumnMapping, detect_columns, direction_signs, normal_name, resolve
-from .csv_table import OVERFLOW, SEPARATOR_NAMES, Table, read_table
+from .csv_table import OVERFLOW, SEPARATOR_NAMES, Table, read_table, unix_lines
 from .date_columns import looks_like_date, read_date_column
 from .messages import examples, listed
 from .questions import Question
@@ -46,15 +47,19 @@ NOT_STATEMENTS = [
     (
         {"order id", "order date"},
         {"asin isbn", "title", "product name", "item subtotal", "unspsc code"},
-        "an order history (items ordered from a shop, such as Amazon's order report), not a statement of money "
-        "moving in an account. Upload the statement of the card or bank account that paid for the orders instead "
-        "(its CSV or OFX download); the orders' charges are in it",
+        (
+            "an order history (items ordered from a shop, such as Amazon's order report), not a statement of money "
+            "moving in an account. Upload the statement of the card or bank account that paid for the orders "
+            "instead (its CSV or OFX download); the orders' charges are in it"
+        ),
     ),
     (
         {"symbol", "ticker"},
         {"quantity", "shares", "units"},
-        "a trade history (securities bought and sold), not a bank statement. Upload it on the Portfolio page "
-        "(PUT /api/v1/finance/portfolios/{name}/activity) instead",
+        (
+            "a trade history (securities bought and sold), not a bank statement. Upload it on the Portfolio page "
+            "(PUT /api/v1/finance/portfolios/{name}/activity) instead"
+        ),
     ),
 ]
 
@@ -116,6 +121,7 @@ def read_bank_csv(text: str, filename: str, options: CsvOptions) -> CsvReading:
     """Read the bank CSV `text`. A row's currency is its currency column's value, else the form's `currency`, else
     one a header names ('Amount (EUR)'), else one a symbol in the amounts names ('£'), else the default. Its
     account is its account column's value, else the form's `account`, else 'default'."""
+    text, endings = unix_lines(text)
     mapping, remembered_from, notes = _layered(options, text, filename)
     sample = read_table(text, filename, mapping.header, rows=SAMPLE_ROWS)
     _refuse_other_files(sample.columns, filename)
@@ -126,7 +132,7 @@ def read_bank_csv(text: str, filename: str, options: CsvOptions) -> CsvReading:
     notes += detect_notes
     layout = CsvLayout(
         encoding=options.encoding,
-        line_endings=sample.line_endings,
+        line_endings=endings,
         header_line=sample.header_line,
         separator=SEPARATOR_NAMES[sample.separator],
         columns=sample.columns,
@@ -142,6 +148,7 @@ def read_bank_csv(text: str, filename: str, options: CsvOptions) -> CsvReading:
     _require(chosen, sample.columns, filename, sample.header_line is not None)
     used = [c for c in dict.fromkeys(chosen.values()) if c]
     table = read_table(text, filename, mapping.header, keep=used)
+    checkpoint()  # stop here when the request was cancelled (time limit): each step below is a pass over every row
     _refuse_overflow(table.rows)
     layout.data_lines = table.rows.height
     rows, skipped, summaries = _transaction_rows(table, chosen, filename)
@@ -149,6 +156,7 @@ def read_bank_csv(text: str, filename: str, options: CsvOptions) -> CsvReading:
     layout.skipped_count = table.rows.height - rows.height
     layout.mapping = mapping.model_copy(update={f: chosen[f] for f in COLUMN_FIELDS})
     layout.ignored_columns = [c for c in table.columns if c not in used]
+    checkpoint()
     dates = read_date_column(rows, chosen["date"], mapping.date_order)
     layout.dates_written_as = dates.written_as
     notes += [dates.note] if dates.note else []
@@ -159,6 +167,7 @@ def read_bank_csv(text: str, filename: str, options: CsvOptions) -> CsvReading:
     if layout.questions:
         return CsvReading(None, layout, _raw(sample))
     layout.mapping = layout.mapping.model_copy(update={"date_order": dates.order, "decimal_comma": mark == ","})
+    checkpoint()
     amount = _signed_amounts(rows, chosen, mark, mapping.negate is True)
     file_currency = _file_currency(options.currency, header_currency, rows, amount_columns, options.default_currency)
     frame = pl.DataFrame(
@@ -179,6 +188,7 @@ def read_bank_csv(text: str, filename: str, options: CsvOptions) -> CsvReading:
         f"Every line under the header is accounted for: {frame.height} transactions and {layout.skipped_count} "
         f"lines that are not transactions make the file's {layout.data_lines} lines."
     )
+    checkpoint()
     _check(frame, rows, table.rows, chosen, summaries, mark, mapping, layout)
     return CsvReading(frame, layout, _raw(sample))
 
@@ -325,9 +335,13 @@ def _raw(sample: Table) -> list[dict[str, str | None]]:
 
 
 def _text(rows: pl.DataFrame, column: str | None) -> pl.Series:
+    """The column's text with its spaces collapsed (worked out once per distinct value)."""
     if column is None:
         return _constant("", rows.height)
-    return rows[column].fill_null("").str.strip_chars().str.replace_all(r"\s+", " ")
+    written = rows[column].fill_null("")
+    unique = written.unique()
+    cleaned = unique.str.strip_chars().str.replace_all(r"\s+", " ")
+    return written.replace_strict(unique, cleaned, return_dtype=pl.String)
 
 
 def _constant(value: str, height: int) -> pl.Series:

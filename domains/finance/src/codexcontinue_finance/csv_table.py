@@ -50,9 +50,7 @@ def read_table(
     """The table in `text`. `header` True/False says whether it has a header row (None: detect). `keep` names the
     only columns to read (to save memory on large files); every column is read when `None`. `rows` reads only the
     first rows (a sample)."""
-    endings = _line_endings(text)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text, endings = unix_lines(text)
     separator, start, width, has_header = _layout(text, filename, header)
     lines = _head(text)
     if has_header:
@@ -82,13 +80,13 @@ def read_table(
     )
 
 
-def _line_endings(text: str) -> str:
+def unix_lines(text: str) -> tuple[str, str]:
+    """`text` with every line ending made '\\n', and the endings it had ('\\n', '\\r\\n' or a classic Mac's '\\r')."""
     sample = text[:100_000]
-    if "\r\n" in sample:
-        return "\\r\\n"
-    if "\r" in sample and "\n" not in sample:
-        return "\\r"
-    return "\\n"
+    endings = "\\r\\n" if "\r\n" in sample else "\\r" if "\r" in sample and "\n" not in sample else "\\n"
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, endings
 
 
 def _head(text: str) -> list[str]:

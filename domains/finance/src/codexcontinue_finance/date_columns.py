@@ -302,21 +302,16 @@ def _finish(
     note: str | None = None,
 ) -> DateColumn:
     """Map each value to its reading; refuse values that are no date or fall outside the plausible window."""
-    invalid = [text for text, day in readings.items() if day is None]
-    if invalid:
-        bad = frame.filter(parts.is_in(invalid))
-        raise InputError(
-            f"Column {column!r} has values that are not valid dates when read as {written_as}: "
-            f"{examples(bad, column)}. If the order is different, send {_order_hint(order)}."
-        )
     last = latest_plausible(today)
-    outside = [text for text, day in readings.items() if day is not None and not EARLIEST <= day <= last]
-    if outside:
-        bad = frame.filter(parts.is_in(outside))
-        raise InputError(
-            f"Column {column!r} has dates outside {EARLIEST} to {last} when read as {written_as}: "
-            f"{examples(bad, column)}. Check those lines (a two-digit or mistyped year?) and export again."
-        )
+    for wrong, problem, advice in (
+        (lambda day: day is None, "values that are not valid dates", f"If the order is different, send {_order_hint(order)}."),
+        (lambda day: day is not None and not EARLIEST <= day <= last, f"dates outside {EARLIEST} to {last}",
+         "Check those lines (a two-digit or mistyped year?) and export again."),
+    ):  # fmt: skip
+        offending = [text for text, day in readings.items() if wrong(day)]
+        if offending:
+            bad = frame.filter(parts.is_in(offending))
+            raise InputError(f"Column {column!r} has {problem} when read as {written_as}: {examples(bad, column)}. {advice}")
     keys = list(readings)
     dates = parts.replace_strict(keys, [readings[k] for k in keys], return_dtype=pl.Date)
     return DateColumn(dates=dates.alias("date"), written_as=written_as, order=order, note=note)

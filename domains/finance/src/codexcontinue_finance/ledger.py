@@ -31,12 +31,11 @@ LEDGER_SCHEMA = {
 
 def ledger_rows(parsed: pl.DataFrame, import_id: str) -> pl.DataFrame:
     """The rows of one parsed file (bank CSV or OFX) in ledger shape."""
-    identical = ["account", "date", "amount", "description"]
     content_key = pl.concat_str(
         pl.col("date").cast(pl.String),
         pl.col("amount").cast(pl.String),
         pl.col("description").str.to_uppercase(),
-        pl.int_range(pl.len()).over(identical).cast(pl.String),
+        _occurrence(parsed).cast(pl.String),
         separator="|",
     )
     fitid = pl.col("fitid") if "fitid" in parsed.columns else pl.lit(None, dtype=pl.String)
@@ -46,7 +45,18 @@ def ledger_rows(parsed: pl.DataFrame, import_id: str) -> pl.DataFrame:
         merchant_names(parsed["description"]).alias("merchant"),
         pl.lit(import_id).alias("import_id"),
         key.alias("dedup_key"),
+        (pl.col("amount") + 0.0).alias("amount"),  # no -0.0
     ).select(list(LEDGER_SCHEMA))
+
+
+def _occurrence(parsed: pl.DataFrame) -> pl.Series:
+    """How many identical rows (account, date, amount, description) come before each row in the file: 0 for most.
+    Counted among the repeated rows only, which is several times faster on a large file than over every row."""
+    identical = ["account", "date", "amount", "description"]
+    numbered = parsed.select(identical).with_row_index("row")
+    repeated = numbered.filter(pl.struct(identical).is_duplicated())
+    counts = repeated.select("row", pl.int_range(pl.len()).over(identical).alias("n"))
+    return numbered.join(counts, on="row", how="left", maintain_order="left")["n"].fill_null(0)
 
 
 def new_rows(rows: pl.DataFrame, known: pl.DataFrame | None) -> pl.DataFrame:

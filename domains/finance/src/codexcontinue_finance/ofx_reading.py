@@ -80,16 +80,22 @@ class OfxDocument:
             )
         return found
 
+    def _value(self, parent: ET.Element, path: str, what: str, optional: bool) -> ET.Element | None:
+        """The element at `path` with a value; None when it is absent and `optional`, else `InputError`."""
+        found = parent.find(path)
+        if found is not None and (found.text or "").strip():
+            return found
+        if optional:
+            return None
+        return self.required(parent, path, what)
+
     def date(self, parent: ET.Element, path: str, what: str, *, optional: bool = False) -> date | None:
         """The day an OFX date at `path` names, as written (YYYYMMDD before any time and zone: the bank's own day,
         not shifted to UTC); `InputError` with its line when it is not a date between 1970 and a year from now."""
-        found = parent.find(path)
-        if found is None or not (found.text or "").strip():
-            if optional:
-                return None
-            self.required(parent, path, what)
-        assert found is not None
-        written = found.text.strip()
+        found = self._value(parent, path, what, optional)
+        if found is None:
+            return None
+        written = (found.text or "").strip()
         digits = re.match(r"(\d{4})(\d{2})(\d{2})", written) or re.match(r"(\d{4})-(\d{2})-(\d{2})", written)
         day = None
         if digits:
@@ -112,13 +118,10 @@ class OfxDocument:
     def number(self, parent: ET.Element, path: str, what: str, *, optional: bool = False) -> Decimal | None:
         """The number at `path` ('+00000000001234.5600', '-25.00'; '-25,00' is read with a note); `InputError` with
         its line when it is not a number."""
-        found = parent.find(path)
-        if found is None or not (found.text or "").strip():
-            if optional:
-                return None
-            self.required(parent, path, what)
-        assert found is not None
-        written = "".join(found.text.split())
+        found = self._value(parent, path, what, optional)
+        if found is None:
+            return None
+        written = "".join((found.text or "").split())
         plain = written.removeprefix("+")
         if re.fullmatch(r"-?\d{1,15},\d{1,9}", plain):
             plain = plain.replace(",", ".")
@@ -181,7 +184,7 @@ def _decoded(data: bytes, filename: str, notes: list[str]) -> tuple[str, int, in
     upper = head.upper()
     if upper.startswith("OFXHEADER"):
         version, codec = 1, _v1_codec(head, notes)
-    elif upper.startswith("<?XML") or upper.startswith("<?OFX"):
+    elif upper.startswith(("<?XML", "<?OFX")):
         found = _XML_ENCODING.search(head)
         version, codec = 2, (found.group(1) if found else "utf-8")
     elif upper.startswith("<OFX>"):

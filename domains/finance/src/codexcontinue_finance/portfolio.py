@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from codexcontinue import InputError
+from codexcontinue.cpu_work import checkpoint
 
 from .activity_csv import Activity
 
@@ -94,6 +95,8 @@ def replay(activities: list[Activity], until: date | None = None) -> Holdings:
     for index, activity in enumerate(activities):
         if until is not None and activity.date > until:
             break
+        if index % 5000 == 4999:
+            checkpoint()
         day_flow += _apply(holdings, activity)
         following = activities[index + 1] if index + 1 < len(activities) else None
         if following is None or following.date != activity.date or (until is not None and following.date > until):

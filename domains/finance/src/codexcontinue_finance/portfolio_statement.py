@@ -111,9 +111,20 @@ def reconcile(statement: InvestmentStatement, name: str, filename: str) -> Recon
                 )
             line = listed[symbol].line if symbol in listed else 0
             openings.append(
-                Activity(line=line, date=statement.start, action="transfer in", symbol=symbol, quantity=needed,
-                         price=0.0, fees=0.0, amount=None, lot=f"{symbol}-opening", ratio=1.0,
-                         asset_class=statement.asset_classes.get(symbol), currency=statement.currency)  # fmt: skip
+                Activity(
+                    line=line,
+                    date=statement.start,
+                    action="transfer in",
+                    symbol=symbol,
+                    quantity=needed,
+                    price=0.0,
+                    fees=0.0,
+                    amount=None,
+                    lot=f"{symbol}-opening",
+                    ratio=1.0,
+                    asset_class=statement.asset_classes.get(symbol),
+                    currency=statement.currency,
+                )
             )
             inferred.append(f"{needed:g} {symbol} held before {statement.start} (cost not stated)")
     if problems:
@@ -126,8 +137,20 @@ def reconcile(statement: InvestmentStatement, name: str, filename: str) -> Recon
         if abs(opening_cash) >= CENT / 2:
             action = "deposit" if opening_cash > 0 else "withdrawal"
             openings.append(
-                Activity(line=0, date=statement.start, action=action, symbol=None, quantity=0.0, price=0.0, fees=0.0,
-                         amount=abs(opening_cash), lot=None, ratio=1.0, asset_class=None, currency=statement.currency)  # fmt: skip
+                Activity(
+                    line=0,
+                    date=statement.start,
+                    action=action,
+                    symbol=None,
+                    quantity=0.0,
+                    price=0.0,
+                    fees=0.0,
+                    amount=abs(opening_cash),
+                    lot=None,
+                    ratio=1.0,
+                    asset_class=None,
+                    currency=statement.currency,
+                )
             )
             inferred.append(f"cash of {opening_cash:,.2f} {statement.currency} before {statement.start}")
     classes = statement.asset_classes

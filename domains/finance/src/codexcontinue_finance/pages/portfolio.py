@@ -24,13 +24,13 @@ with st.expander("Upload a trade history, a broker's statement, or prices"):
     if st.button("Upload", key="fin_pf_upload"):
         for part, file in (("activity", history), ("prices", prices)):
             form = {"account": account} if part == "activity" and account else {}
-            if file is not None and call(
-                client,
-                "PUT",
-                f"/portfolios/{name}/{part}",
-                files={"file": (file.name, file.getvalue())},
-                data=form,
-            ):
+            if file is None:
+                continue
+            with st.spinner(f"Reading and checking the {part}…"):
+                saved = call(
+                    client, "PUT", f"/portfolios/{name}/{part}", files={"file": (file.name, file.getvalue())}, data=form
+                )
+            if saved:
                 st.success(f"Saved the {part} of '{plain(name)}'.")
 
 portfolios = call(client, "GET", "/portfolios") or []

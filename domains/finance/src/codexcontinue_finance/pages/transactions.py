@@ -54,13 +54,14 @@ with imports_tab:
     ready = False
     if upload is not None:
         files = {"file": (upload.name, upload.getvalue())}
-        preview = call(
-            client,
-            "POST",
-            "/transactions/preview",
-            files=files,
-            data={**form, **({"mapping": json.dumps(mapping)} if mapping else {})},
-        )
+        with st.spinner("Reading the file and checking it…"):
+            preview = call(
+                client,
+                "POST",
+                "/transactions/preview",
+                files=files,
+                data={**form, **({"mapping": json.dumps(mapping)} if mapping else {})},
+            )
         layout = preview["layout"] if preview else None
         if layout:
             if detected is None:
@@ -119,13 +120,14 @@ with imports_tab:
             ready = not preview["questions"]
     if upload is not None and st.button("Import", key="fin_tx_import", disabled=not ready):
         data = {**form, **({"mapping": json.dumps(mapping)} if mapping else {})}
-        record = call(
-            client,
-            "POST",
-            "/transactions/imports",
-            files={"file": (upload.name, upload.getvalue())},
-            data=data,
-        )
+        with st.spinner("Importing…"):
+            record = call(
+                client,
+                "POST",
+                "/transactions/imports",
+                files={"file": (upload.name, upload.getvalue())},
+                data=data,
+            )
         if record:
             st.success(
                 f"Imported {record['added']} of {record['rows_read']} transactions "
