@@ -357,3 +357,21 @@ async def test_imports_and_corrections_made_at_the_same_time_are_all_kept(kind, 
         assert await book.corrections() == {m: f"Category {m}" for m in merchants}
     finally:
         await store.close()
+
+
+async def test_a_ledger_kept_as_one_table_by_an_earlier_version_is_split_into_its_imports(tmp_path):
+    store = LocalStore(tmp_path / "store")
+    data = OwnerData(store, "owner")
+    book = TransactionBook(data, FinanceSettings())
+    try:
+        record = await book.import_file((DATA / "chase_checking.csv").read_bytes(), "chase.csv", None, None, None)
+        rows = await book.ledger()
+        # as the earlier version kept it: every row in one table under 'ledger', and no index
+        await data.set_frame(rows, "ledger")
+        await data.delete("ledger_index")
+        await data.delete("ledger_parts", record.id)
+        assert (await book.ledger()).height == 62
+        assert await data.get_frame("ledger") is None and await data.get_frame("ledger_parts", record.id) is not None
+        assert await book.delete_import(record.id) == 62 and (await book.ledger()).height == 0
+    finally:
+        await store.close()

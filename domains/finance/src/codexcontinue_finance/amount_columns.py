@@ -127,7 +127,7 @@ def read_amount_column(frame: pl.DataFrame, column: str, decimal: str) -> pl.Ser
         offending = frame.filter(written.is_in(unique.filter(bad)))
         raise InputError(
             f"Column {column!r} has values that are not amounts (with '{decimal}' as the decimal mark): "
-            f"{examples(offending, column)}."
+            f"{examples(offending, column)}. Correct those lines, or map the amount to another column."
         )
     return written.replace_strict(unique, values, return_dtype=pl.Float64).alias(column)
 

@@ -268,7 +268,9 @@ def _transaction_rows(
         if marked["_blank"].all():
             raise InputError(f"'{filename}' has a header but no transactions under it.")
         read_date_column(marked.filter(~pl.col("_blank")), chosen["date"], None)  # names the values that are not dates
-        raise InputError(f"'{filename}' has no row with a date in column {chosen['date']!r}.")
+        raise InputError(
+            f"'{filename}' has no row with a date in column {chosen['date']!r}; name the date column in mapping.date."
+        )
     first, last = positions.min(), positions.max()
     index = pl.int_range(pl.len())
     around = ((index < first) | (index > last)) & ~pl.col("_dated") & ~pl.col("_blank")
@@ -358,7 +360,8 @@ def _signed_amounts(rows: pl.DataFrame, chosen: dict[str, str | None], mark: str
             if not unknown.is_empty():
                 raise InputError(
                     f"Column {chosen['direction']!r} should say debit or credit, but has "
-                    f"{examples(unknown, chosen['direction'])}."
+                    f"{examples(unknown, chosen['direction'])}. Correct those lines, or name another column in "
+                    "mapping.direction."
                 )
             amount = amount.abs() * signs.cast(pl.Float64)
     else:
@@ -400,7 +403,8 @@ def _currencies(rows: pl.DataFrame, column: str | None, fallback: str) -> pl.Ser
     bad = (codes != "") & ~codes.str.contains(r"^[A-Z]{3}$")
     if bad.any():
         raise InputError(
-            f"Column {column!r} should hold ISO 4217 codes such as GBP, but has {examples(rows.filter(bad), column)}."
+            f"Column {column!r} should hold ISO 4217 codes such as GBP, but has {examples(rows.filter(bad), column)}. "
+            "Correct those lines, or send mapping.currency null and the currency in the form."
         )
     return codes.zip_with(codes != "", _constant(fallback, rows.height)).alias("currency")
 
@@ -413,7 +417,8 @@ def _mcc(rows: pl.DataFrame, column: str | None) -> pl.Series:
     bad = (codes != "") & ~codes.str.contains(r"^\d{4}$")
     if bad.any():
         raise InputError(
-            f"Column {column!r} should hold 4-digit merchant category codes, but has {examples(rows.filter(bad), column)}."
+            f"Column {column!r} should hold 4-digit merchant category codes, but has {examples(rows.filter(bad), column)}. "
+            "Correct those lines, or send mapping.mcc null."
         )
     return codes.zip_with(codes != "", pl.Series([None] * rows.height, dtype=pl.String)).alias("mcc")
 

@@ -156,7 +156,10 @@ def resolve(columns: list[str], field: str, reference: ColumnRef | None) -> str 
     if isinstance(reference, int) or (isinstance(reference, str) and reference.strip().isdigit()):
         number = int(reference)
         if not 1 <= number <= len(columns):
-            raise InputError(f"The mapping names column {number} for {field}, but the file has {len(columns)} columns.")
+            raise InputError(
+                f"The mapping names column {number} for {field}, but the file has {len(columns)} columns; name one of "
+                f"1 to {len(columns)}."
+            )
         return columns[number - 1]
     if reference in columns:
         return reference
@@ -164,7 +167,8 @@ def resolve(columns: list[str], field: str, reference: ColumnRef | None) -> str 
     if spaced in columns:
         return spaced
     raise InputError(
-        f"The mapping names column {reference!r} for {field}, but the file's columns are: {', '.join(columns)}."
+        f"The mapping names column {reference!r} for {field}, but the file's columns are: {', '.join(columns)}. Name "
+        "one of them (or its number)."
     )
 
 

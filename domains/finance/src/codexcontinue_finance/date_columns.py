@@ -94,10 +94,16 @@ def read_date_column(
     values = frame[column].str.strip_chars()
     blank = frame.filter(values.is_null() | (values == ""))
     if not blank.is_empty():
-        raise InputError(f"Lines {listed(blank['line'].to_list())} have no date in column {column!r}.")
+        raise InputError(
+            f"Lines {listed(blank['line'].to_list())} have no date in column {column!r}; fill them in or export the file "
+            "again."
+        )
     too_long = frame.filter(values.str.len_chars() > LONGEST)
     if not too_long.is_empty():
-        raise InputError(f"Column {column!r} has values too long to be dates: {examples(too_long, column)}.")
+        raise InputError(
+            f"Column {column!r} has values too long to be dates: {examples(too_long, column)}. Check which column holds "
+            "the date (mapping.date)."
+        )
     parts = values.str.replace(TIME_PART, "").str.strip_chars()
     unique = parts.unique().to_list()
     shapes = {text: _shape(text) for text in unique}
@@ -332,7 +338,8 @@ def _epoch(frame: pl.DataFrame, column: str, values: pl.Series, today: date | No
     outside = frame.filter((stamps < EARLIEST) | (stamps > last))
     if not outside.is_empty():
         raise InputError(
-            f"Column {column!r} has Unix timestamps outside {EARLIEST} to {last}: {examples(outside, column)}."
+            f"Column {column!r} has Unix timestamps outside {EARLIEST} to {last}: {examples(outside, column)}. Check "
+            "those lines and export the file again."
         )
     unit = "milliseconds" if millis else "seconds"
     return DateColumn(

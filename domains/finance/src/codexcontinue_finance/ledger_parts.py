@@ -40,7 +40,22 @@ class LedgerParts:
 
     async def index(self) -> dict:
         """The index: {'version': n, 'parts': [import ids, oldest first]}."""
-        return await self.data.get_json("ledger_index") or {"version": 0, "parts": []}
+        index = await self.data.get_json("ledger_index")
+        if index is None:
+            index = await self._from_single_table()
+        return index or {"version": 0, "parts": []}
+
+    async def _from_single_table(self) -> dict | None:
+        """A ledger kept as one table (as earlier versions did) split into its imports' tables, once."""
+        old = await self.data.get_frame("ledger")
+        if old is None:
+            return None
+        parts = old["import_id"].unique(maintain_order=True).to_list()
+        for part in parts:
+            await self.data.set_frame(old.filter(pl.col("import_id") == part), "ledger_parts", part)
+        index = await self.data.update_json(lambda current: current or {"version": 1, "parts": parts}, "ledger_index")
+        await self.data.delete("ledger")
+        return index
 
     async def frame(self, columns: list[str] | None = None, accounts: list[str] | None = None) -> pl.DataFrame:
         """Every row of every import (only `columns`, only `accounts` when given), sorted by date."""

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
+
+from codexcontinue import InputError
 
 
 def listed(items: list[Any], limit: int = 5) -> str:
@@ -17,3 +21,14 @@ def examples(rows: pl.DataFrame, column: str) -> str:
     """The first few offending values of `column` in `rows` (which has a `line` column), with their lines."""
     shown = ", ".join(f"line {line}: {value!r}" for line, value in rows.select("line", column).head(3).rows())
     return shown if rows.height <= 3 else f"{shown} and {rows.height - 3} more"
+
+
+@contextmanager
+def naming_the_file(filename: str) -> Iterator[None]:
+    """Make every `InputError` raised inside start with the file's name ("'bank.csv': Column 'Date' has ...")."""
+    try:
+        yield
+    except InputError as error:
+        if not error.message.startswith(f"'{filename}'"):
+            error.message = f"'{filename}': {error.message}"
+        raise

@@ -106,7 +106,10 @@ class OfxDocument:
             if day is not None and not digits.group(0).isdigit():
                 self.note("Dates written as YYYY-MM-DD (OFX writes YYYYMMDD) were read as such.")
         if day is None:
-            raise InputError(f"{self.where(found)} {written!r} is not a date ({what}); OFX dates read YYYYMMDD.")
+            raise InputError(
+                f"{self.where(found)} {written!r} is not a date ({what}); OFX dates read YYYYMMDD. Download the "
+                "statement again."
+            )
         latest = latest_plausible()
         if not EARLIEST <= day <= latest:
             raise InputError(

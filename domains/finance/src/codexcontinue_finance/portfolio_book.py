@@ -16,6 +16,7 @@ from codexcontinue.cpu_work import run_cpu_bound
 from .activity_csv import Activity, activity_text, read_activity
 from .ofx_investment import read_investment_ofx
 from .ofx_reading import is_ofx, read_ofx_document
+from .messages import naming_the_file
 from .owner_data import OwnerData, checked_name
 from .portfolio_report import PortfolioReport, portfolio_report
 from .portfolio_statement import StatementCheck, reconcile
@@ -57,7 +58,13 @@ class History:
 
 
 def read_history(content: bytes, filename: str, name: str, account: str | None, default_currency: str) -> History:
-    """A trade-history CSV or an OFX investment statement, checked (CPU-bound: run it with `run_cpu_bound`)."""
+    """A trade-history CSV or an OFX investment statement, checked (CPU-bound: run it with `run_cpu_bound`); every
+    refusal names the file."""
+    with naming_the_file(filename):
+        return _history(content, filename, name, account, default_currency)
+
+
+def _history(content: bytes, filename: str, name: str, account: str | None, default_currency: str) -> History:
     if is_ofx(content):
         document = read_ofx_document(content, filename)
         statement = read_investment_ofx(document, account)

@@ -30,6 +30,7 @@ from .csv_checks import flow_question
 from .csv_columns import ColumnMapping
 from .ledger import ledger_rows
 from .ledger_parts import LedgerParts
+from .messages import naming_the_file
 from .ofx_bank import read_bank_ofx
 from .ofx_reading import is_ofx, read_ofx_document
 from .owner_data import OwnerData
@@ -114,7 +115,15 @@ def read_file(
     content: bytes, filename: str, mapping: ColumnMapping | None, remembered: ColumnMapping | None,
     account: str | None, currency: str | None, default_currency: str,
 ) -> FileReading:  # fmt: skip
-    """Read a bank CSV or an OFX/QFX file (CPU-bound: run it with `run_cpu_bound`)."""
+    """Read a bank CSV or an OFX/QFX file (CPU-bound: run it with `run_cpu_bound`); every refusal names the file."""
+    with naming_the_file(filename):
+        return _read_file(content, filename, mapping, remembered, account, currency, default_currency)
+
+
+def _read_file(
+    content: bytes, filename: str, mapping: ColumnMapping | None, remembered: ColumnMapping | None,
+    account: str | None, currency: str | None, default_currency: str,
+) -> FileReading:  # fmt: skip
     if is_ofx(content):
         sent = mapping.model_dump(exclude_unset=True) if mapping else {}
         if set(sent) - OFX_MAPPING_FIELDS:
