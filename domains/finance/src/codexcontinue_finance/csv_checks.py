@@ -27,6 +27,8 @@ from .messages import listed
 from .questions import Answer, Question
 
 CENT = 0.005
+#: Runs of days the day-by-day balance check walks through at most (a file sorted by date has a few thousand).
+MAX_DAYS = 50_000
 WHAT_SUMS = {"amount": "amounts", "debit": "debits", "credit": "credits"}
 PAYMENT_WORDS = r"(?i)\b(?:PAYMENT|THANK YOU|AUTOPAY|AUTO-PMT|AUTOMATIC PAYMENT|PAIEMENT|ZAHLUNG|PAGO|REFUND|RETURN|CREDIT)\b"
 NOT_SPENDING = {"Income", "Transfers"}
@@ -80,6 +82,8 @@ def _days_follow(ordered: pl.DataFrame, sign: int) -> bool:
         .group_by(pl.col("date").rle_id().alias("day"), maintain_order=True)
         .agg(pl.col("a").sum(), pl.col("b"))
     )
+    if days.height > MAX_DAYS:  # a file whose days are not in order at all: no day-by-day reading of it
+        return False
     candidates: set[int] | None = None
     for total, balances in days.select("a", "b").iter_rows():
         if candidates is None:
