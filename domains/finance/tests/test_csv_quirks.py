@@ -323,11 +323,21 @@ def test_a_quote_that_never_closes_is_refused_with_its_line(send, stored):
     assert stored() == []
 
 
+def test_a_quote_closed_lines_too_late_is_refused_not_read_as_one_row(send, stored):
+    response = send(b'Date,Description,Amount\n2024-01-02,"SHOP,-1.00\n2024-01-03,CAFE,-2.00\n2024-01-04,BAR",-3.00\n')
+    assert response.status_code == 422
+    assert "line 2 opens a quoted field that runs on over 2 more lines, which look like rows" in response.json()["detail"]
+    assert stored() == []
+
+
 def test_every_line_is_accounted_for(send):
     content = b'Date,Description,Amount\n2024-01-02,"TWO\nLINES",-1.00\n\n2024-01-03,CAFE,-2.00\n'
     layout = imported(send(content))["layout"]
     assert layout["transactions"] == 2
-    assert layout["checks"][0].startswith("Every line under the header is accounted for: 2 transactions")
+    assert layout["checks"][0] == (
+        "Every line under the header is accounted for: 2 transactions and 1 line that are not transactions, with 1 "
+        "more line inside quoted fields, make the file's 4 lines."
+    )
 
 
 def test_the_preview_shows_the_rows_exactly_as_they_are_stored(send, api_client, headers):

@@ -34,7 +34,7 @@ SUMMARY_WORDS = re.compile(
 from .csv_columns import COLUMN_FIELDS, ColumnMapping, detect_columns, direction_signs, normal_name, resolve
 from .csv_table import OVERFLOW, SEPARATOR_NAMES, Table, read_table, unix_lines
 from .date_columns import looks_like_date, read_date_column
-from .messages import examples, listed
+from .messages import counted, examples, listed
 from .questions import Question
 
 #: Rows read to detect the column mapping before the whole file is read.
@@ -87,6 +87,7 @@ class CsvLayout(BaseModel):
     dates_written_as: str | None = None
     decimal_mark: str | None = None
     data_lines: int = Field(0, description="Lines under the header (or from the first row of a headerless file).")
+    rows: int = Field(0, description="CSV rows in those lines (a quoted field may run over several lines).")
     transactions: int = 0
     skipped: list[SkippedLine] = Field(default_factory=list, description="Lines that are not transactions.")
     skipped_count: int = Field(0, description="How many lines were left out (blank lines included).")
@@ -150,7 +151,7 @@ def read_bank_csv(text: str, filename: str, options: CsvOptions) -> CsvReading:
     table = read_table(text, filename, mapping.header, keep=used)
     checkpoint()  # stop here when the request was cancelled (time limit): each step below is a pass over every row
     _refuse_overflow(table.rows)
-    layout.data_lines = table.rows.height
+    layout.data_lines, layout.rows = table.lines, table.rows.height
     rows, skipped, summaries = _transaction_rows(table, chosen, filename)
     layout.skipped = skipped[:LISTED_SKIPS]
     layout.skipped_count = table.rows.height - rows.height
@@ -184,9 +185,12 @@ def read_bank_csv(text: str, filename: str, options: CsvOptions) -> CsvReading:
     )  # fmt: skip
     layout.currency = None if chosen["currency"] else file_currency
     layout.transactions = frame.height
+    inside = layout.data_lines - layout.rows
     layout.checks.append(
-        f"Every line under the header is accounted for: {frame.height} transactions and {layout.skipped_count} "
-        f"lines that are not transactions make the file's {layout.data_lines} lines."
+        f"Every line under the header is accounted for: {counted(frame.height, 'transaction')} and "
+        f"{counted(layout.skipped_count, 'line')} that are not transactions"
+        + (f", with {counted(inside, 'more line')} inside quoted fields," if inside else "")
+        + f" make the file's {counted(layout.data_lines, 'line')}."
     )
     checkpoint()
     _check(frame, rows, table.rows, chosen, summaries, mark, mapping, layout)

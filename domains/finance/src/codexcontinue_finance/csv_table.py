@@ -42,6 +42,7 @@ class Table:
     preamble: list[tuple[int, str]] = field(default_factory=list)
     data: bytes = b""
     data_start: int = 0
+    lines: int = 0
 
 
 def read_table(
@@ -77,6 +78,7 @@ def read_table(
         preamble=preamble,
         data=data,
         data_start=data_start + 1,
+        lines=_physical_lines(data),
     )
 
 
@@ -200,6 +202,8 @@ def _read_rows(
     if keep is not None and frame.height != _physical_lines(data):
         # A quoted field runs over several lines: read every column to number the rows right.
         return _read_rows(data, separator, names, filename, first_line, None, rows)
+    if rows is None and frame.height != _physical_lines(data):
+        _refuse_swallowed_rows(frame, separator, len(names), filename, first_line, data)
     return frame.with_columns(_lines(frame, first_line, data)).select("line", *frame.columns)
 
 
@@ -216,6 +220,33 @@ def _lines(frame: pl.DataFrame, first_line: int, data: bytes) -> pl.Expr:
         [pl.col(c).str.count_matches("\n").fill_null(0) for c in frame.columns if frame[c].dtype == pl.String]
     )
     return (index + inside.cum_sum().shift(1, fill_value=0)).alias("line")
+
+
+def _refuse_swallowed_rows(
+    frame: pl.DataFrame, separator: str, width: int, filename: str, first_line: int, data: bytes
+) -> None:
+    """Refuse a quoted field that runs over lines holding what look like rows of their own (a quote closed lines
+    too late), and make sure the rows read account for every line of the file."""
+    texts = [c for c in frame.columns if frame[c].dtype == pl.String]
+    inside = pl.sum_horizontal([pl.col(c).str.count_matches("\n").fill_null(0) for c in texts])
+    spans = frame.select((inside + 1).alias("span"), inside.cum_sum().shift(1, fill_value=0).alias("before"))
+    if spans["span"].sum() != _physical_lines(data):
+        raise InputError(
+            f"'{filename}' could not be read line by line (its rows do not account for every line); check its quotes, "
+            "or export the file again."
+        )
+    needed = max(1, width - 2)
+    for column in texts:
+        later_lines = frame[column].str.split("\n").list.slice(1)
+        swallowing = later_lines.list.eval(pl.element().str.count_matches(separator, literal=True) >= needed).list.any()
+        if swallowing.any():
+            index = swallowing.arg_true()[0]
+            line = first_line + index + spans["before"][index]
+            raise InputError(
+                f"'{filename}' line {line} opens a quoted field that runs on over {spans['span'][index] - 1} more lines, "
+                "which look like rows of their own: a quote is closed too late. Check that line's quotes, or export the "
+                "file again."
+            )
 
 
 def _unclosed_quote(data: bytes, filename: str, first_line: int) -> str:

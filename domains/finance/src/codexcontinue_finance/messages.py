@@ -17,6 +17,11 @@ def listed(items: list[Any], limit: int = 5) -> str:
     return shown if len(items) <= limit else f"{shown} and {len(items) - limit} more"
 
 
+def counted(number: int, noun: str) -> str:
+    """'1 line', '3 lines'."""
+    return f"{number:,} {noun}" if number == 1 else f"{number:,} {noun}s"
+
+
 def examples(rows: pl.DataFrame, column: str) -> str:
     """The first few offending values of `column` in `rows` (which has a `line` column), with their lines."""
     shown = ", ".join(f"line {line}: {value!r}" for line, value in rows.select("line", column).head(3).rows())
