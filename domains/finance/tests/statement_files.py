@@ -48,7 +48,12 @@ INVESTMENT_HEADER = (
     "OFXHEADER:100\nDATA:OFXSGML\nVERSION:102\nSECURITY:NONE\nENCODING:USASCII\nCHARSET:1252\nCOMPRESSION:NONE\n"
     "OLDFILEUID:NONE\nNEWFILEUID:NONE\n\n"
 )
-SECURITIES = {"AAPL": ("037833100", "STOCKINFO"), "VFIAX": ("922908710", "MFINFO"), "MSFT": ("594918104", "STOCKINFO")}
+SECURITIES = {
+    "AAPL": ("037833100", "STOCKINFO"),
+    "VFIAX": ("922908710", "MFINFO"),
+    "MSFT": ("594918104", "STOCKINFO"),
+    "UST": ("91282CJL6", "DEBTINFO"),
+}
 
 
 def secid(symbol: str) -> str:
@@ -106,7 +111,7 @@ POSITIONS = {"AAPL": ("30", "190.00", "5700.00"), "VFIAX": ("10.08", "400.00", "
 
 
 def position(symbol: str, units: str, price: str, value: str) -> str:
-    kind = "POSMF" if SECURITIES[symbol][1] == "MFINFO" else "POSSTOCK"
+    kind = {"MFINFO": "POSMF", "DEBTINFO": "POSDEBT"}.get(SECURITIES[symbol][1], "POSSTOCK")
     return (
         f"<{kind}><INVPOS>{secid(symbol)}<HELDINACCT>CASH<POSTYPE>LONG<UNITS>{units}<UNITPRICE>{price}"
         f"<MKTVAL>{value}<DTPRICEASOF>20231231</INVPOS></{kind}>"
@@ -131,7 +136,9 @@ def investment_statement(
 
 def document(*statements: str) -> bytes:
     seclist = "".join(
-        f"<{info}><SECINFO>{secid(symbol)}<SECNAME>{symbol} INC<TICKER>{symbol}</SECINFO></{info}>"
+        f"<{info}><SECINFO>{secid(symbol)}<SECNAME>{symbol} INC<TICKER>{symbol}</SECINFO>"
+        + ("<PARVALUE>100<DEBTTYPE>COUPON" if info == "DEBTINFO" else "")
+        + f"</{info}>"
         for symbol, (_, info) in SECURITIES.items()
     )
     return (

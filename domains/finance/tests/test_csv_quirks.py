@@ -355,3 +355,52 @@ def test_a_trade_history_sent_to_the_ledger_is_refused_saying_where_it_goes(send
     response = send(b"Date,Action,Symbol,Quantity,Price\n2024-01-02,Buy,AAPL,10,185.00\n")
     assert response.status_code == 422 and "trade history" in response.json()["detail"]
     assert "Portfolio page" in response.json()["detail"]
+
+
+INSTITUTION_SHAPES = {
+    # a summary above the table, balance lines without an amount at its top and bottom, 'Running Bal.'
+    "summary-and-balance-lines": (
+        b'Description,,Summary Amt.\nBeginning balance as of 01/01/2024,,"1,000.00"\nEnding balance as of 01/31/2024,,'
+        b'"2,500.00"\n\nDate,Description,Amount,Running Bal.\n01/01/2024,Beginning balance as of 01/01/2024,,"1,000.00"\n'
+        b'01/02/2024,"PAYROLL ACME",2000.00,"3,000.00"\n01/15/2024,"GROCERY STORE",-500.00,"2,500.00"\n',
+        [("2024-01-02", "PAYROLL ACME", 2000.0, "USD"), ("2024-01-15", "GROCERY STORE", -500.0, "USD")],
+    ),
+    # German savings bank: ';', quoted, two-digit years, 'Beguenstigter', 'Waehrung' spelt out
+    "german-two-digit-years": (
+        '"Auftragskonto";"Buchungstag";"Valutadatum";"Buchungstext";"Verwendungszweck";"Beguenstigter/Zahlungspflichtiger";'
+        '"Betrag";"Waehrung"\n"DE00123";"02.01.24";"02.01.24";"LASTSCHRIFT";"Strom Januar";"Stadtwerke";"-45,10";"EUR"\n'
+        '"DE00123";"15.01.24";"15.01.24";"GUTSCHRIFT";"Gehalt";"ACME GmbH";"2.500,00";"EUR"\n'.encode("cp1252"),
+        [("2024-01-02", "Strom Januar", -45.1, "EUR"), ("2024-01-15", "Gehalt", 2500.0, "EUR")],
+    ),
+    # a French bank's camelCase export
+    "camel-case-headers": (
+        b"dateOp;dateVal;label;category;amount\n2024-01-02;2024-01-02;CARTE 02/01 BOULANGERIE;Alimentation;-4,20\n"
+        b"2024-01-03;2024-01-03;VIR SALAIRE;Revenus;2100,00\n",
+        [("2024-01-02", "CARTE 02/01 BOULANGERIE", -4.2, "USD"), ("2024-01-03", "VIR SALAIRE", 2100.0, "USD")],
+    ),
+    # a UK app: currency in the headers, a counter party, a balance
+    "currency-in-headers": (
+        b"Date,Counter Party,Reference,Type,Amount (GBP),Balance (GBP)\n02/01/2024,Tesco,CARD,CARD,-12.50,987.50\n"
+        b"25/01/2024,ACME Ltd,SALARY,FASTER PAYMENT,2000.00,2987.50\n",
+        [("2024-01-02", "Tesco", -12.5, "GBP"), ("2024-01-25", "ACME Ltd", 2000.0, "GBP")],
+    ),
+    # a US bank's headerless download: date, amount, '*', an empty column, the payee
+    "headerless-with-filler-columns": (
+        b'"01/02/2024","-45.10","*","","GROCERY STORE 123"\n"01/15/2024","2500.00","*","","PAYROLL ACME"\n',
+        [("2024-01-02", "GROCERY STORE 123", -45.1, "USD"), ("2024-01-15", "PAYROLL ACME", 2500.0, "USD")],
+    ),
+    # a building society: preamble, '£', month names, paid out and paid in
+    "preamble-pounds-and-month-names": (
+        '"Account Name:","FlexAccount ****1234"\n"Account Balance:","£1,234.56"\n\n"Date","Transaction type","Description",'
+        '"Paid out","Paid in","Balance"\n"02 Jan 2024","Payment to","TESCO","£12.50","","£1,222.06"\n'
+        '"25 Jan 2024","Bank credit","ACME SALARY","","£2,000.00","£3,222.06"\n'.encode("cp1252"),
+        [("2024-01-02", "TESCO", -12.5, "GBP"), ("2024-01-25", "ACME SALARY", 2000.0, "GBP")],
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(INSTITUTION_SHAPES))
+def test_exports_in_the_shapes_other_institutions_write(send, stored, shape):
+    content, expected = INSTITUTION_SHAPES[shape]
+    record = imported(send(content))
+    assert stored() == sorted(expected), record["layout"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from .statement_files import INVESTMENT_HEADER as HEADER
-from .statement_files import POSITIONS, TRANSACTIONS, document, investment_statement, sell
+from .statement_files import POSITIONS, TRANSACTIONS, bank, buy, document, investment_statement, sell
 
 API = "/api/v1/finance"
 
@@ -107,3 +107,17 @@ def test_a_bank_statement_sent_to_a_portfolio_says_where_it_goes(put_statement):
     response = put_statement(bank_only)
     assert response.status_code == 422
     assert "holds a bank or card statement; import bank and card statements on the Transactions page" in response.json()["detail"]
+
+
+def test_a_bond_priced_per_hundred_of_face_value(put_statement, api_client, headers):
+    transactions = [
+        bank("B1", "20230102", "XFER", "10000.00", "TRANSFER FROM BANK"),
+        buy("B2", "20230103", "UST", "10000", "98.50", "0", "-9850.00", kind="DEBT"),
+    ]
+    content = document(investment_statement(transactions, {"UST": ("10000", "99.00", "9900.00")}, cash="150.00"))
+    info = put_statement(content).json()
+    assert info["statement"]["agrees"] and info["statement"]["inferred"] == []
+    assert any("a bond's per 100 of face value" in f for f in info["fallbacks"])
+    position = api_client.get(f"{API}/portfolios/broker", headers=headers).json()["positions"][0]
+    assert (position["symbol"], position["asset_class"]) == ("UST", "Bond")
+    assert (position["cost_basis"], position["market_value"]) == (pytest.approx(9850.0), pytest.approx(9900.0))

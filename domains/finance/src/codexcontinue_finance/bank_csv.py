@@ -27,10 +27,10 @@ from codexcontinue.cpu_work import checkpoint
 from .amount_columns import decimal_mark, read_amount_column
 from .csv_checks import CENT, CLOSING_WORDS, OPENING_WORDS, TOTAL_WORDS, card_sign_question, check_balances
 
-SUMMARY_WORDS = re.compile(
-    "|".join(p.removeprefix("(?i)") for p in (TOTAL_WORDS, OPENING_WORDS, CLOSING_WORDS, r"\b(?:balance|saldo|solde)\b")),
-    re.IGNORECASE,
-)
+_SUMMARY = "|".join(p.removeprefix("(?i)") for p in (TOTAL_WORDS, OPENING_WORDS, CLOSING_WORDS, r"\b(?:balance|saldo|solde)\b"))
+#: What a line that sums up or states a balance says ('Total', 'Closing balance', 'Saldo'), for Python and for polars.
+SUMMARY_WORDS = re.compile(_SUMMARY, re.IGNORECASE)
+RUST_SUMMARY_WORDS = f"(?i){_SUMMARY}"
 from .csv_columns import COLUMN_FIELDS, ColumnMapping, detect_columns, direction_signs, normal_name, resolve
 from .csv_table import OVERFLOW, SEPARATOR_NAMES, Table, read_table, unix_lines
 from .date_columns import looks_like_date, read_date_column
@@ -286,21 +286,28 @@ def _transaction_rows(
     summary_lines = [line for line in with_amount if SUMMARY_WORDS.search(texts.get(line, ""))]
     edge = pl.col("_edge") & (~pl.col("_amount") | pl.col("line").is_in(summary_lines))
     empty = ~pl.col("_blank") & ~pl.col("_amount") & (pl.col(chosen["date"]).str.strip_chars().fill_null("") == "")
-    marked = marked.with_columns(edge.alias("_edge"), (empty & ~edge).alias("_empty"))
+    # a dated row without an amount that says it is a balance ('Beginning balance as of 01/01/2024'), as some banks
+    # put at the top of the table
+    described = pl.col(chosen["description"]).fill_null("") if chosen["description"] else pl.lit("")
+    balance_line = ~pl.col("_blank") & ~pl.col("_amount") & pl.col("_dated") & described.str.contains(RUST_SUMMARY_WORDS)
+    marked = marked.with_columns(edge.alias("_edge"), ((empty | balance_line) & ~edge).alias("_empty"))
+    summary_lines += marked.filter(balance_line)["line"].head(20).to_list()
     left_out = marked.filter(pl.col("_edge") | pl.col("_empty"))
     texts.update(_line_texts(table, [n for n in left_out["line"].head(LISTED_SKIPS).to_list() if n not in texts]))
+    reasons = {True: "around the table (a preamble or footer)", False: "no date and no amount"}
     skipped = [
         SkippedLine(
             line=line,
             text=texts.get(line, ""),
-            reason="around the table (a preamble or footer)" if is_edge else "no date and no amount",
+            reason="a balance line (it has no amount)" if line in summary_lines and not is_edge else reasons[is_edge],
         )
         for line, is_edge in left_out.select("line", "_edge").head(LISTED_SKIPS).iter_rows()
     ]
     skipped = [SkippedLine(line=n, text=t, reason="above the table (a preamble)") for n, t in table.preamble] + skipped
+    labels = {**texts, **{line: text for line, text in marked.filter(pl.col("line").is_in(summary_lines)).select("line", described).iter_rows()}}
     summaries = [
-        (line, texts.get(line, ""), {f: row[chosen[f]] for f in ("amount", "debit", "credit", "balance") if chosen[f]})
-        for line, row in ((r["line"], r) for r in marked.filter(pl.col("line").is_in(summary_lines)).to_dicts())
+        (row["line"], labels.get(row["line"], ""), {f: row[chosen[f]] for f in ("amount", "debit", "credit", "balance") if chosen[f]})
+        for row in marked.filter(pl.col("line").is_in(summary_lines)).to_dicts()
     ]
     rows = marked.filter(~pl.col("_edge") & ~pl.col("_empty") & ~pl.col("_blank")).drop(
         "_dated", "_blank", "_amount", "_edge", "_empty"
@@ -461,18 +468,18 @@ def _check(
     closing = _edge_balance(every_row, chosen["closing_balance"], mark, first=False)
     totals: list[tuple[int, str, float]] = []
     for line, label, values in summaries:
-        for field, written in values.items():
-            if not written or not written.strip() or field == "balance":
-                continue
-            value = read_amount_column(pl.DataFrame({"line": [line], "v": [written]}), "v", mark)[0]
-            if value is None:
-                continue
-            if re.search(TOTAL_WORDS, label):
-                totals.append((line, field, value))
-            elif re.search(OPENING_WORDS, label) and opening is None:
-                opening = value
-            elif re.search(CLOSING_WORDS, label) and closing is None:
-                closing = value
+        read = {
+            field: read_amount_column(pl.DataFrame({"line": [line], "v": [written]}), "v", mark)[0]
+            for field, written in values.items()
+            if written and written.strip()
+        }
+        stated = next((read[f] for f in ("balance", "amount", "credit", "debit") if read.get(f) is not None), None)
+        if re.search(TOTAL_WORDS, label):
+            totals += [(line, field, value) for field, value in read.items() if field != "balance" and value is not None]
+        elif re.search(OPENING_WORDS, label) and opening is None:
+            opening = stated
+        elif re.search(CLOSING_WORDS, label) and closing is None:
+            closing = stated
     if mapping.ignore_balance:
         layout.notes.append("The balance checks were skipped, as asked (ignore_balance).")
         result = check_balances(checked.drop("balance", strict=False), None, None, [], mapping.negate is not None)

@@ -33,17 +33,20 @@ from .questions import Answer, Question
 HEADER_NAMES: dict[str, list[str]] = {
     "date": [
         "transaction date", "date", "trans date", "posting date", "posted date", "post date", "booking date",
-        "completed date", "started date", "datetime", "date time", "timestamp", "value date",
+        "completed date", "started date", "datetime", "date time", "timestamp", "value date", "date op",
         "date operation", "date de l operation", "date de operation", "date comptable", "date de valeur", "date valeur",
-        "datum", "buchungstag", "buchungsdatum", "transaktionsdatum", "valutadatum", "wertstellung", "valuta",
+        "datum", "buchungstag", "buchungsdatum", "buchung", "transaktionsdatum", "valutadatum", "wertstellung", "valuta",
         "fecha", "fecha operacion", "fecha de operacion", "fecha contable", "fecha valor", "fecha de valor", "data",
     ],
     "description": [
-        "description", "transaction description", "payee", "merchant", "merchant name", "name", "narrative",
-        "transaction details", "details", "particulars", "memo", "reference", "note",
-        "libelle", "libelle operation", "libelle de l operation", "detail", "descriptif", "nature de l operation",
-        "beneficiaire", "verwendungszweck", "buchungstext", "beschreibung", "empfanger", "auftraggeber empfanger",
-        "begunstigter zahlungspflichtiger", "name zahlungsbeteiligter", "umsatztext",
+        "description", "transaction description", "payee", "payee name", "merchant", "merchant name", "name",
+        "counter party", "counterparty", "narrative", "transaction details", "details", "particulars", "label", "memo",
+        "reference", "note",
+        "libelle", "libelle operation", "libelle de l operation", "libelle court", "detail", "descriptif",
+        "nature de l operation", "beneficiaire", "verwendungszweck", "buchungstext", "beschreibung", "empfanger",
+        "auftraggeber empfanger", "auftraggeber begunstigter", "auftraggeber beguenstigter",
+        "begunstigter zahlungspflichtiger", "beguenstigter zahlungspflichtiger", "name zahlungsbeteiligter",
+        "umsatztext",
         "text", "texte", "texto", "concepto", "descripcion", "movimiento", "beneficiario", "detalle", "observaciones",
     ],
     "amount": [
@@ -53,16 +56,17 @@ HEADER_NAMES: dict[str, list[str]] = {
     "debit": [
         "debit", "debit amount", "paid out", "money out", "withdrawal", "withdrawals", "withdrawal amount", "debits",
         "out", "outflow", "charge", "charges", "soll", "lastschrift", "ausgang", "belastung", "montant debit",
-        "debit eur", "sortie", "cargo", "cargos", "retirada", "retiro", "debe", "uscite", "addebiti",
+        "debit euros", "sortie", "cargo", "cargos", "retirada", "retiro", "debe", "uscite", "addebiti",
     ],
     "credit": [
         "credit", "credit amount", "paid in", "money in", "deposit", "deposits", "deposit amount", "credits", "in",
-        "inflow", "haben", "gutschrift", "eingang", "montant credit", "entree", "abono", "abonos", "ingreso",
+        "inflow", "haben", "gutschrift", "eingang", "montant credit", "credit euros", "entree", "abono", "abonos",
+        "ingreso",
         "ingresos", "haber", "entrate", "accrediti",
     ],
     "balance": [
-        "balance", "running balance", "account balance", "balance after", "saldo", "kontostand", "solde",
-        "saldo contable", "saldo disponible",
+        "balance", "running balance", "running bal", "account balance", "balance after", "saldo", "kontostand",
+        "solde", "saldo contable", "saldo disponible", "disponible",
     ],
     "opening_balance": [
         "beginning balance", "opening balance", "starting balance", "start balance", "anfangssaldo", "saldo inicial",
@@ -72,12 +76,13 @@ HEADER_NAMES: dict[str, list[str]] = {
         "ending balance", "closing balance", "end balance", "endsaldo", "saldo final", "solde final", "solde fin",
     ],
     "currency": [
-        "currency", "ccy", "currency code", "local currency", "wahrung", "devise", "monnaie", "divisa", "moneda",
+        "currency", "ccy", "currency code", "local currency", "wahrung", "waehrung", "devise", "monnaie", "divisa",
+        "moneda",
     ],
     "mcc": ["mcc", "merchant category code", "mcc code", "category code"],
     "account": [
-        "account", "account number", "account name", "account id", "konto", "kontonummer", "compte",
-        "numero de compte", "cuenta", "iban",
+        "account", "account number", "account name", "account id", "konto", "auftragskonto", "compte",
+        "numero de compte", "cuenta",
     ],
     "direction": [
         "debit credit", "dr cr", "credit debit indicator", "debit credit indicator", "cr dr", "transaction direction",
@@ -131,6 +136,7 @@ class ColumnMapping(BaseModel):
 
 def normal_name(name: str) -> str:
     """A header name compared without case, accents or punctuation: 'Libellé de l'opération' -> 'libelle de l operation'."""
+    name = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name)  # camelCase: 'dateOp' -> 'date Op'
     decomposed = unicodedata.normalize("NFKD", name.lower())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(re.sub(r"[^a-z0-9]+", " ", plain).split())

@@ -348,12 +348,22 @@ def _positions(document: OfxDocument, statement: ET.Element, securities: dict[st
             raise InputError(f"{document.where(position)} names no security (<SECID><UNIQUEID>).")
         priced_on = document.date(position, "DTPRICEASOF", "the day it was priced")
         assert priced_on is not None
+        units = float(document.number(position, "UNITS", "the units"))
+        price = float(document.number(position, "UNITPRICE", "the unit price"))
+        value = float(document.number(position, "MKTVAL", "the market value"))
+        scale = value / (units * price) if units and price and value else 1.0
+        if abs(units * price - value) > 0.01 and any(abs(scale / 10**k - 1) < 0.005 for k in (-2, 1, 2, 3)):
+            document.note(
+                "Positions whose <UNITPRICE> is not a price per unit (a bond's per 100 of face value, an option's per "
+                "share of a contract) were priced at <MKTVAL> / <UNITS>."
+            )
+            price = value / units
         positions.append(
             StatementPosition(
                 symbol=securities.get(unique, unique),
-                units=float(document.number(position, "UNITS", "the units")),
-                unit_price=float(document.number(position, "UNITPRICE", "the unit price")),
-                market_value=float(document.number(position, "MKTVAL", "the market value")),
+                units=units,
+                unit_price=price,
+                market_value=value,
                 priced_on=priced_on,
                 line=document.line(position),
             )
