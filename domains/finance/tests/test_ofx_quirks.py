@@ -175,3 +175,14 @@ def test_an_investment_statement_sent_to_the_ledger_says_where_it_goes(send):
     assert response.status_code == 422
     assert "is an investment statement (investment account …8888)" in response.json()["detail"]
     assert "Portfolio page" in response.json()["detail"]
+
+
+def test_a_less_than_sign_in_a_name_is_text_and_a_missing_posting_date_falls_back_to_the_users(send, stored):
+    rows = [
+        transaction("20240102", "-1.00", "A<B & C&amp;D"),
+        "<STMTTRN><TRNTYPE>DEBIT<DTUSER>20240105<TRNAMT>-2.00<FITID>Z<NAME>NO POSTING DATE</STMTTRN>",
+    ]
+    record = imported(send(ofx(statement(rows))))
+    assert "1 '<' characters that start no tag were read as text." in record["fallbacks"]
+    assert "Transactions without a <DTPOSTED> were dated by their <DTUSER> (the day they were made)." in record["fallbacks"]
+    assert [(row[0], row[1]) for row in stored()] == [("2024-01-02", "A<B & C&D"), ("2024-01-05", "NO POSTING DATE")]

@@ -90,7 +90,7 @@ def read_bank_ofx(document: OfxDocument, default_currency: str, negate: bool | N
             rows.append(
                 {
                     "line": document.line(transaction),
-                    "date": document.date(transaction, "DTPOSTED", "the date it was posted"),
+                    "date": _posted(document, transaction),
                     "description": _description(document, transaction),
                     "amount": amount,
                     "currency": _transaction_currency(document, transaction, currency),
@@ -130,6 +130,14 @@ def _corrected(
         if action == "DELETE":
             dropped.add(("line", line))
     return [row for row in rows if row["fitid"] not in dropped and ("line", row["line"]) not in dropped]
+
+
+def _posted(document: OfxDocument, transaction: ET.Element) -> object:
+    """The day a transaction was posted; the day the user made it (<DTUSER>) when <DTPOSTED> is missing, and said."""
+    if document.text(transaction, "DTPOSTED") is None and document.text(transaction, "DTUSER") is not None:
+        document.note("Transactions without a <DTPOSTED> were dated by their <DTUSER> (the day they were made).")
+        return document.date(transaction, "DTUSER", "the day it was made")
+    return document.date(transaction, "DTPOSTED", "the date it was posted")
 
 
 def _account(document: OfxDocument, statement: ET.Element, aggregate: str) -> str:

@@ -45,6 +45,9 @@ MAX_LISTED = 8
 #: larger files, a hundred times what a year of statements weighs, are read by the lenient reader's checks alone.
 STRICT_LIMIT = 2 * 1024 * 1024
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9._:-]{0,63})\s*>")
+#: A tag (its '/' and name in groups 1 and 2), or where a comment, declaration or CDATA section starts.
+_TOKEN = re.compile(r"<(?:(/?)([A-Za-z][A-Za-z0-9._:-]{0,63})\s*>|[!?])")
+
 _HEADER_LINE = re.compile(r"\s*([A-Za-z]{1,20})\s*:\s*([^\r\n]{0,80})")
 _XML_ENCODING = re.compile(r"""encoding\s*=\s*["']([A-Za-z0-9_.-]{1,40})["']""")
 CHARSETS = {"1252": "cp1252", "ISO-8859-1": "latin-1", "8859-1": "latin-1", "UTF-8": "utf-8", "NONE": "utf-8"}
@@ -370,49 +373,47 @@ class _Builder:
 
 
 def _tree(text: str, start: int, filename: str, notes: list[str]) -> ET.Element:
-    """The body from `start` as a tree, in one forward scan."""
+    """The body from `start` as a tree, in one forward pass over its tags (a '<' that starts no tag is text: 'A<B')."""
     builder = _Builder(filename, notes)
-    position, line = start, text.count("\n", 0, start) + 1
+    tokens = _TOKEN.finditer(text, start)
+    token = next(tokens, None)
+    line = text.count("\n", 0, start) + 1
+    position = start
     last_leaf: str | None = None
     stray = 0
-    while True:
-        found = text.find("<", position)
-        if found < 0:
-            break
+    while token is not None:
+        found = token.start()
         line += text.count("\n", position, found)
-        position = found
-        if text.startswith("<!--", position):
-            end = text.find("-->", position)
-            end = len(text) if end < 0 else end + 3
-        elif text.startswith("<?", position) or text.startswith("<!", position):
-            end = text.find(">", position)
-            end = len(text) if end < 0 else end + 1
-        elif match := _TAG.match(text, position):
-            closing, tag = match.group(1) == "/", match.group(2).upper()
-            end = match.end()
-            following = text.find("<", end)
-            following = len(text) if following < 0 else following
-            content = text[end:following].strip()
-            if text.startswith("<![CDATA[", following):
-                cdata_end = text.find("]]>", following)
-                content = text[following + 9 : cdata_end if cdata_end >= 0 else len(text)]
-                following = len(text) if cdata_end < 0 else cdata_end + 3
-            if closing:
-                builder.close(tag, line, last_leaf)
-                last_leaf = None
-                if content:
-                    builder.repair("text after an end tag ignored", f"</{tag}> line {line}")
-            else:
-                builder.open(tag, content or None, line)
-                last_leaf = tag if content and tag not in _aggregate_tags() else None
-            line += text.count("\n", end, following)
-            position = following
+        if token.group(1) is None:  # a comment, declaration or processing instruction: skipped whole
+            end = text.find("-->" if text.startswith("<!--", found) else ">", found)
+            end = len(text) if end < 0 else end + (3 if text.startswith("<!--", found) else 1)
+            line += text.count("\n", found, end)
+            position = end
+            token = next(tokens, None)
+            while token is not None and token.start() < end:
+                token = next(tokens, None)
             continue
+        closing, tag, end = token.group(1) == "/", token.group(2).upper(), token.end()
+        following = next(tokens, None)
+        stop = following.start() if following is not None else len(text)
+        content = text[end:stop].strip()
+        stray += content.count("<")
+        if text.startswith("<![CDATA[", stop):
+            cdata_end = text.find("]]>", stop)
+            content = text[stop + 9 : cdata_end if cdata_end >= 0 else len(text)]
+            stop = len(text) if cdata_end < 0 else cdata_end + 3
+            while following is not None and following.start() < stop:
+                following = next(tokens, None)
+        if closing:
+            builder.close(tag, line, last_leaf)
+            last_leaf = None
+            if content:
+                builder.repair("text after an end tag ignored", f"</{tag}> line {line}")
         else:
-            stray += 1
-            end = position + 1
-        line += text.count("\n", position, end)
-        position = end
+            builder.open(tag, content or None, line)
+            last_leaf = tag if content and tag not in _aggregate_tags() else None
+        line += text.count("\n", found, stop)
+        position, token = stop, following
     if stray:
-        notes.append(f"{stray} '<' characters that start no tag were ignored.")
+        notes.append(f"{stray} '<' characters that start no tag were read as text.")
     return builder.finish(line)
