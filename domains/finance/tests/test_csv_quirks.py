@@ -396,6 +396,17 @@ INSTITUTION_SHAPES = {
         '"25 Jan 2024","Bank credit","ACME SALARY","","£2,000.00","£3,222.06"\n'.encode("cp1252"),
         [("2024-01-02", "TESCO", -12.5, "GBP"), ("2024-01-25", "ACME SALARY", 2000.0, "GBP")],
     ),
+    # Excel's 'sep=;' line before the header
+    "excel-separator-line": (
+        b"sep=;\nDate;Description;Amount\n15.01.2024;SHOP;-1,50\n16.01.2024;CAFE;-2,00\n",
+        [("2024-01-15", "SHOP", -1.5, "USD"), ("2024-01-16", "CAFE", -2.0, "USD")],
+    ),
+    # a budgeting app's export: dollar signs, outflow and inflow
+    "outflow-and-inflow": (
+        b'"Account","Date","Payee","Memo","Outflow","Inflow"\n"Checking","01/15/2024","Grocery","","$45.10","$0.00"\n'
+        b'"Checking","01/16/2024","Employer","","$0.00","$2,000.00"\n',
+        [("2024-01-15", "Grocery", -45.1, "USD"), ("2024-01-16", "Employer", 2000.0, "USD")],
+    ),
 }
 
 
@@ -404,3 +415,10 @@ def test_exports_in_the_shapes_other_institutions_write(send, stored, shape):
     content, expected = INSTITUTION_SHAPES[shape]
     record = imported(send(content))
     assert stored() == sorted(expected), record["layout"]
+
+
+def test_an_account_column_that_names_the_other_party_is_not_taken_for_the_account(send, api_client, headers):
+    rows = "".join(f"2024-01-{day:02d},PAYEE {day},DE{day:020d},-{day}.00\n" for day in range(1, 11))
+    record = imported(send(f"Date,Payee,Account number,Amount\n{rows}".encode(), account="current"))
+    assert record["accounts"] == ["current"]
+    assert any("names the other party, not the account" in note for note in record["layout"]["notes"])

@@ -143,6 +143,7 @@ def read_bank_csv(text: str, filename: str, options: CsvOptions) -> CsvReading:
         notes=notes,
         remembered_from=remembered_from,
     )
+    notes = layout.notes  # the layout holds its own copy: what is noted from here on goes into it
     if column_question is not None:
         layout.questions.append(column_question)
         return CsvReading(None, layout, _raw(sample))
@@ -179,10 +180,11 @@ def read_bank_csv(text: str, filename: str, options: CsvOptions) -> CsvReading:
             "amount": amount,
             "currency": _currencies(rows, chosen["currency"], file_currency),
             "mcc": _mcc(rows, chosen["mcc"]),
-            "account": _text(rows, chosen["account"]) if chosen["account"] else _constant(options.account or "default", rows.height),
+            "account": _accounts(rows, chosen, options.account or "default", notes),
             "fitid": _ids(rows, chosen["transaction_id"], notes),
         }
     )  # fmt: skip
+    layout.mapping = layout.mapping.model_copy(update={"account": chosen["account"]})  # unless it named other parties
     layout.currency = None if chosen["currency"] else file_currency
     layout.transactions = frame.height
     inside = layout.data_lines - layout.rows
@@ -304,7 +306,8 @@ def _transaction_rows(
         for line, is_edge in left_out.select("line", "_edge").head(LISTED_SKIPS).iter_rows()
     ]
     skipped = [SkippedLine(line=n, text=t, reason="above the table (a preamble)") for n, t in table.preamble] + skipped
-    labels = {**texts, **{line: text for line, text in marked.filter(pl.col("line").is_in(summary_lines)).select("line", described).iter_rows()}}
+    said = marked.filter(pl.col("line").is_in(summary_lines)).select("line", described.alias("said")).iter_rows()
+    labels = {**texts, **{line: text for line, text in said if text}}
     summaries = [
         (row["line"], labels.get(row["line"], ""), {f: row[chosen[f]] for f in ("amount", "debit", "credit", "balance") if chosen[f]})
         for row in marked.filter(pl.col("line").is_in(summary_lines)).to_dicts()
@@ -359,6 +362,24 @@ def _text(rows: pl.DataFrame, column: str | None) -> pl.Series:
 
 def _constant(value: str, height: int) -> pl.Series:
     return pl.repeat(value, height, eager=True, dtype=pl.String)
+
+
+def _accounts(rows: pl.DataFrame, chosen: dict[str, str | None], fallback: str, notes: list[str]) -> pl.Series:
+    """Each row's account: the account column's value (the form's account, else 'default', where it is blank); a
+    column of mostly different values names the other party of each transaction, not the account, and is not used."""
+    column = chosen["account"]
+    if column is None:
+        return _constant(fallback, rows.height)
+    values = _text(rows, column)
+    filled = values.filter(values != "")
+    if filled.n_unique() > 5 and filled.n_unique() > filled.len() / 4:
+        notes.append(
+            f"Column {column!r} holds {filled.n_unique()} different values, so it names the other party, not the "
+            f"account; every row is in account {fallback!r} (send mapping.account to choose)."
+        )
+        chosen["account"] = None
+        return _constant(fallback, rows.height)
+    return values.zip_with(values != "", _constant(fallback, rows.height))
 
 
 def _signed_amounts(rows: pl.DataFrame, chosen: dict[str, str | None], mark: str, negate: bool) -> pl.Series:

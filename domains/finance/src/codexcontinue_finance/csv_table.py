@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -24,6 +25,7 @@ from .amount_columns import looks_like_amount
 from .date_columns import looks_like_date
 
 SEPARATORS = [",", ";", "\t", "|"]
+_EXCEL_SEPARATOR = re.compile(r"^sep=([,;\t|])$", re.IGNORECASE)
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 SAMPLE_LINES = 60
 #: Surplus fields beyond the header's names land here (a trailing empty field is fine, more is refused).
@@ -102,9 +104,12 @@ def _layout(text: str, filename: str, header: bool | None) -> tuple[str, int, in
     lines = _head(text)
     if not any(line.strip() for line in lines):
         raise InputError(f"'{filename}' has no rows; export the statement with its transactions.")
+    hinted = _EXCEL_SEPARATOR.match(lines[0].strip())  # 'sep=;': Excel's own line naming the separator
     best: tuple[int, str, list[list[str]]] | None = None
-    for separator in SEPARATORS:
+    for separator in [hinted.group(1)] if hinted else SEPARATORS:
         rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=separator))
+        if hinted:
+            rows[0] = []  # the hint itself: a line of the preamble
         widths = Counter(len(row) for row in rows if len(row) > 1)
         if not widths:
             continue
