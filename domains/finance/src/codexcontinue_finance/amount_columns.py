@@ -124,7 +124,7 @@ def read_amount_column(frame: pl.DataFrame, column: str, decimal: str) -> pl.Ser
     unique = written.unique()
     values, bad = _amount_values(unique, decimal)
     if bad.any():
-        offending = frame.filter(written.is_in(unique.filter(bad)))
+        offending = frame.filter(written.is_in(unique.filter(bad).to_list()))
         raise InputError(
             f"Column {column!r} has values that are not amounts (with '{decimal}' as the decimal mark): "
             f"{examples(offending, column)}. Correct those lines, or map the amount to another column."
