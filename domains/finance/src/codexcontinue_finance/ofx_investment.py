@@ -171,6 +171,7 @@ class _Reader:
         self.activities: list[Activity] = []
 
     def read(self, element: ET.Element) -> None:
+        """Add the activities of one transaction of the list (nothing for the list's own dates)."""
         tag = element.tag
         if tag in ("DTSTART", "DTEND"):
             return

@@ -304,9 +304,11 @@ class _Builder:
         self.body_closed = False
 
     def repair(self, kind: str, where: str) -> None:
+        """Note a repair of this kind at `where` (the notes list them by kind)."""
         self.repairs.setdefault(kind, []).append(where)
 
     def open(self, tag: str, text: str | None, line: int) -> None:
+        """A start tag: a leaf when it has a value (and is no aggregate), else an aggregate that stays open."""
         self.count += 1
         if self.count > MAX_ELEMENTS:
             raise InputError(f"'{self.filename}' has more than {MAX_ELEMENTS:,} tags; split the download into shorter periods.")
@@ -338,6 +340,7 @@ class _Builder:
                 )
 
     def close(self, tag: str, line: int, after_leaf: str | None) -> None:
+        """An end tag: closes its aggregate (and any left open inside it), or ends a leaf, or is ignored and noted."""
         if any(e.tag == tag for e in self.stack):
             self._close_to(tag, line, implicit=False)
             self.body_closed = self.body_closed or tag == "OFX"
@@ -357,6 +360,7 @@ class _Builder:
             # an unknown tag with no text, left open: an empty element
 
     def finish(self, line: int) -> ET.Element:
+        """The tree, once the file is read; `InputError` when it holds no <OFX> or was cut short."""
         if self.root is None:
             raise InputError(f"'{self.filename}' has no <OFX> element; download the statement again.")
         if self.lists_closed < self.lists_opened or not (self.body_closed or self.lists_closed):
