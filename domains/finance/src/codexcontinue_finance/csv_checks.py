@@ -222,7 +222,8 @@ def flow_question(new: pl.DataFrame, known: pl.DataFrame, account: str) -> Quest
     else:
         old_out = (known["amount"] < 0).mean()
         new_out = (new["amount"] < 0).mean()
-        if known.height < 20 or new.height < 20 or not (old_out >= 0.7 and new_out <= 0.3 or old_out <= 0.3 and new_out >= 0.7):
+        flipped = (old_out >= 0.7 and new_out <= 0.3) or (old_out <= 0.3 and new_out >= 0.7)
+        if known.height < 20 or new.height < 20 or not flipped:
             return None
         finding = (
             f"in the ledger, {old_out:.0%} of account {account!r}'s rows are money out, but in this file "

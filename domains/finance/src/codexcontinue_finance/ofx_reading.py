@@ -178,7 +178,7 @@ def _strict_problem(data: bytes) -> str | None:
             warnings.simplefilter("ignore")  # private tags such as <INTU.BID> are allowed and skipped
             tree.parse(io.BytesIO(data))
             tree.convert()
-    except Exception as error:  # noqa: BLE001 - any refusal by the validator means 'not strictly valid'
+    except Exception as error:  # any refusal by the validator, of whatever kind, means 'not strictly valid'
         reason = " ".join(str(error).split())[:240] or type(error).__name__
         return f"Not valid to the OFX specification (ofxtools: {reason}); read leniently."
     return None
