@@ -77,7 +77,7 @@ class CsvLayout(BaseModel):
     the checks it passed and the questions it still needs answered."""
 
     encoding: str
-    line_endings: str = Field(description="'\\\\n', '\\\\r\\\\n', or '\\\\r' (classic Mac).")
+    line_endings: str = Field(description="'\\n', '\\r\\n', or '\\r' (classic Mac).")
     header_line: int | None = Field(description="1-based line of the header row; None for a headerless file.")
     separator: str
     columns: list[str]
