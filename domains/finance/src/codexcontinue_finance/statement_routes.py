@@ -9,7 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel
 
-from .deps import OwnerDataDep, SettingsDep
+from codexcontinue.cpu_work import run_cpu_bound
+
+from .deps import OwnerDataDep, UploadLimitDep
 from .statements import Ratio, Statement, compute_ratios, read_statement
 from .uploads import decode_text, read_upload
 
@@ -30,7 +32,7 @@ class StatementReport(BaseModel):
 @router.post("", response_model=StatementReport, status_code=201)
 async def upload_statement(
     data: OwnerDataDep,
-    settings: SettingsDep,
+    limit: UploadLimitDep,
     file: Annotated[
         UploadFile,
         File(description="CSV of 'line item,amount' rows (balance sheet and income statement)."),
@@ -38,9 +40,9 @@ async def upload_statement(
     name: Annotated[str | None, Form(max_length=100, description="e.g. 'ACME FY2023'")] = None,
 ) -> StatementReport:
     """Read a statement and compute its liquidity, leverage, profitability and efficiency ratios."""
-    content = await read_upload(file, settings.max_upload_bytes)
+    content = await read_upload(file, limit)
     filename = file.filename or "statement.csv"
-    statement = read_statement(decode_text(content, filename), filename)
+    statement = await run_cpu_bound(_read, content, filename)
     report = StatementReport(
         id=secrets.token_hex(6),
         name=name or filename,
@@ -51,6 +53,10 @@ async def upload_statement(
     )
     await data.set_json(report.model_dump(mode="json"), "statements", report.id)
     return report
+
+
+def _read(content: bytes, filename: str) -> Statement:
+    return read_statement(decode_text(content, filename), filename)
 
 
 @router.get("", response_model=list[StatementReport])
