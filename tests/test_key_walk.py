@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from test_route_auth import PUBLIC, every_route_with_scope
+from test_route_auth import PUBLIC, codexcontinue_settings, every_route_with_scope  # noqa: F401 - a fixture: no
+# limit on requests without a valid key, which the walks send by the hundred
 
 from codexcontinue.api.app import create_app
 from codexcontinue.api.request_info import pack_of

@@ -2,7 +2,8 @@
 
 Records go to an append-only JSON-lines file (always) and, with Redis, to the stream
 `codexcontinue:audit`, trimmed to the retention period. Packs name the resources a request
-touched with `record_resources(request, *ids)`; path parameters are recorded on their own.
+touched with `record_resources(request, *ids)`: ids the pack created or validated, never what the
+caller sent as such (a path parameter is not recorded unless the pack names it).
 """
 
 from __future__ import annotations
@@ -31,14 +32,15 @@ class AuditRecord:
     actor_name: str
     action: str  # the HTTP method
     pack: str
-    route: str  # the route template, e.g. /api/v1/legal/matters/{matter_id}
+    route: str  # the route template, e.g. /api/v1/legal/matters/{matter_id}; 'unmatched' for no route
     resources: list[str] = field(default_factory=list)
     outcome: int = 0  # the HTTP status
     duration_ms: float = 0.0
 
 
 def record_resources(request: Any, *ids: str) -> None:
-    """Name the resources (ids, never contents) this request touched, for its audit record."""
+    """Name the resources this request touched, for its audit record: ids the pack created, found
+    or validated (a document id, an existing matter, a valid code), never contents or raw input."""
     request.state.audit_resources = [*getattr(request.state, "audit_resources", []), *ids]
 
 

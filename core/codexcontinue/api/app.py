@@ -28,9 +28,10 @@ from .core_routes import core_router, probe_router
 from .deps import pack_scope
 from .errors import UnexpectedErrors, declare_validation_answer, install_error_handlers
 from .http_metrics import HttpMetrics
-from .hygiene import BodyLimit, SecurityHeaders, TimeLimit
+from .hygiene import BodyLimit, SecurityHeaders, TimeLimit, UrlLimit
 from .key_routes import key_router
 from .quotas import Quotas
+from .request_info import RouteTemplates
 
 log = logging.getLogger("codexcontinue.api")
 
@@ -93,16 +94,18 @@ def create_app(
     app.include_router(core_router, prefix="/api/v1")
     app.include_router(key_router, prefix="/api/v1")
     _mount_pack_routers(app, registry)
+    app.state.route_templates = RouteTemplates(app.routes)
     return app
 
 
 def _add_middleware(app: FastAPI, settings: CoreSettings) -> None:
     """Request hygiene, metrics and the audit trail; the last added runs first, so the audit and
-    the metrics also see the answers the limits give (413, 504)."""
+    the metrics also see the answers the limits give (413, 504). A URL over the limit is refused
+    (414) before anything else runs: no audit record, no pack code."""
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(TimeLimit, seconds=settings.request_timeout_s)
-    app.add_middleware(AuditMiddleware, trail=app.state.audit, settings=settings)
+    app.add_middleware(AuditMiddleware, trail=app.state.audit, settings=settings, packs=app.state.registry.statuses)
     app.add_middleware(HttpMetrics, registry=app.state.metrics_registry)
     if settings.cors_origins:
         app.add_middleware(
@@ -112,6 +115,7 @@ def _add_middleware(app: FastAPI, settings: CoreSettings) -> None:
             allow_headers=["Authorization", "X-API-Key", "Content-Type", "Last-Event-ID"],
         )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(UrlLimit, max_bytes=settings.max_url_bytes)
 
 
 def _mount_pack_routers(app: FastAPI, registry: PackRegistry) -> None:

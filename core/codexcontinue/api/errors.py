@@ -15,14 +15,28 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..ml.errors import LLMError, LLMTimeout, LLMUnavailable, ModelNotFound
 from ..store import StoreUnavailable
-from .request_info import AnswerStatus, pack_of
+from .deps import authenticate, sent_token
+from .request_info import AnswerStatus, pack_of, route_template
 from .quotas import QuotaExceeded
 
 log = logging.getLogger("codexcontinue.api")
 
 
 async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    if error.status_code == 404 and _unrouted_api_request(request):
+        # Only a caller with a key learns that a path does not exist; the others get the 401 (or
+        # 429) of any request without a valid key, and their failure counts the same way.
+        try:
+            await authenticate(request, sent_token(request))
+        except StarletteHTTPException as refusal:
+            error = refusal
+        except QuotaExceeded as refusal:
+            return await _quota_exceeded(request, refusal)
     return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+
+
+def _unrouted_api_request(request: Request) -> bool:
+    return "route" not in request.scope and request.url.path.startswith("/api/") and "api_key" not in request.scope.get("state", {})
 
 
 class InputError(ValueError):
@@ -86,7 +100,7 @@ async def _quota_exceeded(request: Request, error: QuotaExceeded) -> JSONRespons
 
 
 async def _store_unavailable(request: Request, error: StoreUnavailable) -> JSONResponse:
-    log.warning("store unavailable on %s %s: %s", request.method, request.url.path, error)
+    log.warning("store unavailable on %s %s: %s", request.method, route_template(request.scope), error)
     return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "5"})
 
 
@@ -98,7 +112,7 @@ async def _llm_error(request: Request, error: LLMError) -> JSONResponse:
         status = 504
     else:
         status = 502
-    log.warning("LLM error on %s %s: %s", request.method, request.url.path, error)
+    log.warning("LLM error on %s %s: %s", request.method, route_template(request.scope), error)
     headers = {"Retry-After": "5"} if status == 503 else None
     return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
 
@@ -127,8 +141,8 @@ class UnexpectedErrors:
             # filters that mask long numbers (the health pack's PHI filter) leave it findable
             pack = pack_of(scope["path"])
             where = f"pack '{pack}'" if pack else "the core"
-            log.error("unhandled error in %s on %s %s (reference %s)", where, scope["method"], scope["path"], reference,
-                      exc_info=error)  # fmt: skip
+            log.error("unhandled error in %s on %s %s (reference %s)", where, scope["method"], route_template(scope),
+                      reference, exc_info=error)  # fmt: skip
             await JSONResponse(
                 {"detail": f"Internal error in {where} (reference {reference}); the server log has details."},
                 status_code=500,

@@ -1,4 +1,4 @@
-"""Request hygiene as pure ASGI middleware: body-size limit, time limit, security headers.
+"""Request hygiene as pure ASGI middleware: URL-length limit, body-size limit, time limit, security headers.
 
 Starlette and FastAPI ship none of these (CORS they do, and `create_app` uses theirs); each
 class here is a few lines over the ASGI interface so it costs nothing on the hot path and also
@@ -36,6 +36,29 @@ async def _send_json(send: Send, status: int, detail: str, headers: list[tuple[b
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class UrlLimit:
+    """Answer 414 to a request whose URL (path and query string, as sent) is over `max_bytes`.
+
+    It sits outermost, so nothing else (no pack code, no audit, no metrics) sees such a request.
+    """
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        size = len(scope.get("raw_path") or scope["path"].encode()) + len(scope.get("query_string", b""))
+        if size <= self.max_bytes:
+            return await self.app(scope, receive, send)
+        await _send_json(
+            send, 414, f"The URL is {size} bytes long, over the limit of {self.max_bytes} "
+            "(CODEXCONTINUE_MAX_URL_BYTES); send long input in a request body (POST) instead.",
+            SECURITY_HEADERS + API_ONLY_HEADERS,
+        )  # fmt: skip
 
 
 class BodyLimit:
