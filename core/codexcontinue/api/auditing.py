@@ -2,8 +2,8 @@
 
 A record holds nothing the caller made up: the route's template (never the raw path), a
 placeholder for a path no route has, a standard method name, and only the resource ids the pack
-named with `record_resources` (ids it created or validated), so its size is bounded whatever
-was sent.
+named with `record_resources` (ids it created or validated), and those only when the request
+succeeded, so its size is bounded whatever was sent.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from collections.abc import Collection
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..audit import AuditRecord, AuditTrail
+from ..audit import AuditRecord, AuditTrail, collecting_resources
 from ..settings import CoreSettings
 from .request_info import AnswerStatus, pack_of, route_template
 
@@ -46,13 +46,15 @@ class AuditMiddleware:
         if scope["type"] != "http" or not self._audited(scope):
             return await self.app(scope, receive, send)
         started, answer = time.perf_counter(), AnswerStatus(send)
-        try:
-            await self.app(scope, receive, answer.send)
-        finally:
-            await self.trail.record(self._record(scope, answer.status, started))
+        with collecting_resources() as named:
+            try:
+                await self.app(scope, receive, answer.send)
+            finally:
+                await self.trail.record(self._record(scope, answer.status, started, named))
 
-    def _record(self, scope: Scope, status: int, started: float) -> AuditRecord:
+    def _record(self, scope: Scope, status: int, started: float, named: list[str]) -> AuditRecord:
         state = scope.get("state", {})
+        resources = [*state.get("audit_resources", []), *named] if status < 400 else []
         key = state.get("api_key")
         method = scope["method"]
         return AuditRecord(
@@ -62,7 +64,7 @@ class AuditMiddleware:
             action=method if method in METHODS else OTHER_METHOD,
             pack=self._pack(scope) or "core",
             route=route_template(scope),
-            resources=[str(resource) for resource in state.get("audit_resources", [])],
+            resources=[str(resource) for resource in resources],
             outcome=status,
             duration_ms=round((time.perf_counter() - started) * 1000, 2),
         )

@@ -6,6 +6,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
+from codexcontinue.audit import record_resource_ids
+
 from .deps import OwnerDataDep, SettingsDep
 from .market_report import MarketAnalysis, analyse
 from .market_series import MarketSeries, SeriesInfo
@@ -50,6 +52,7 @@ async def upload_series(
 async def delete_series(series: SeriesDep, name: str) -> dict[str, str]:
     """Remove one of the caller's series."""
     await series.delete(name)
+    record_resource_ids(name)
     return {"deleted": name}
 
 
@@ -67,6 +70,7 @@ async def analyse_series(
     """Returns, volatility, Sharpe, Sortino, drawdowns, beta and correlation, rolling windows and crossovers."""
     prices = await series.prices(name)
     bench = await series.prices(benchmark) if benchmark else None
+    record_resource_ids(*(found for found in (name, benchmark) if found))
     return analyse(
         name,
         prices,

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, UploadFile
 
+from codexcontinue.audit import record_resource_ids
+
 from .deps import OwnerDataDep, SettingsDep
 from .portfolio_book import PortfolioBook, PortfolioInfo
 from .portfolio_report import PortfolioReport
@@ -40,6 +42,7 @@ async def upload_activity(
     ],
 ) -> PortfolioInfo:
     """Create portfolio `name`, or replace its trade history."""
+    record_resource_ids(name)
     content = await read_upload(file, settings.max_upload_bytes)
     filename = file.filename or "activity.csv"
     return await book.save_activity(name, decode_text(content, filename), filename)
@@ -56,6 +59,7 @@ async def upload_prices(
     ],
 ) -> PortfolioInfo:
     """Replace the prices portfolio `name` is valued with (as traded, not split-adjusted)."""
+    record_resource_ids(name)
     content = await read_upload(file, settings.max_upload_bytes)
     filename = file.filename or "prices.csv"
     return await book.save_prices(name, decode_text(content, filename), filename)
@@ -64,6 +68,7 @@ async def upload_prices(
 @router.get("/{name}", response_model=PortfolioReport)
 async def get_portfolio(book: BookDep, name: str, as_of: date | None = None) -> PortfolioReport:
     """Positions (FIFO or named lots), gains, dividends, allocation and returns (TWR, XIRR) as of a day."""
+    record_resource_ids(name)
     return await book.report(name, as_of)
 
 
@@ -71,4 +76,5 @@ async def get_portfolio(book: BookDep, name: str, as_of: date | None = None) -> 
 async def delete_portfolio(book: BookDep, name: str) -> dict[str, str]:
     """Remove a portfolio."""
     await book.delete(name)
+    record_resource_ids(name)
     return {"deleted": name}
