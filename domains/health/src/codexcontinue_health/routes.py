@@ -146,8 +146,7 @@ async def note_to_fhir(body: NoteRequest, request: Request, settings: SettingsDe
 async def icd10_code(code: Annotated[str, Path(max_length=16)], request: Request) -> icd10.Icd10Code:
     """One ICD-10-CM code with its description, parent, ancestors and children."""
     found = icd10.lookup(code)
-    if (normal := icd10.normalize(code)) != code:
-        record_resources(request, normal)  # the path parameter is recorded as sent
+    record_resources(request, icd10.normalize(code))  # the audit keeps it only when the code exists (not a 404)
     if found is None:
         raise HTTPException(404, icd10.check(code).message)
     return found
