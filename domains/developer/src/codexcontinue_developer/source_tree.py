@@ -9,12 +9,13 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from codexcontinue import InputError
+from codexcontinue.cpu_work import run_cpu_bound
 
 from .archives import PYTHON_SUFFIXES, ArchiveLimits, archive_kind, unpack_archive
 from .settings import DeveloperSettings
@@ -59,33 +60,41 @@ def archive_limits(settings: DeveloperSettings) -> ArchiveLimits:
 @contextmanager
 def uploaded_tree(filename: str, content: bytes, settings: DeveloperSettings) -> Iterator[SourceTree]:
     """An uploaded archive (zip, tar, tar.gz) or single Python file, unpacked in a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="codexcontinue-developer-") as scratch:
+        yield _unpack_upload(filename, content, Path(scratch), settings)
+
+
+@asynccontextmanager
+async def unpacked_upload(filename: str, content: bytes, settings: DeveloperSettings) -> AsyncIterator[SourceTree]:
+    """`uploaded_tree` for a route: the unpacking runs in the CPU pool, off the event loop, and stops at
+    its next entry when the request is cancelled."""
+    with tempfile.TemporaryDirectory(prefix="codexcontinue-developer-") as scratch:
+        yield await run_cpu_bound(_unpack_upload, filename, content, Path(scratch), settings)
+
+
+def _unpack_upload(filename: str, content: bytes, root: Path, settings: DeveloperSettings) -> SourceTree:
+    """Write the upload's Python sources into the empty folder `root`; the tree they make."""
     if not content:
         raise InputError(f"'{filename}' is empty; upload {ACCEPTED_UPLOADS}.")
     if len(content) > settings.max_upload_bytes:
         raise InputError(too_large(filename, settings), status=413)
-    with tempfile.TemporaryDirectory(prefix="codexcontinue-developer-") as scratch:
-        root = Path(scratch)
-        if archive_kind(content) is not None:
-            unpacked = unpack_archive(filename, content, root, archive_limits(settings))
-            tree = SourceTree(filename, root, sorted(unpacked.files), unpacked.ignored, unpacked.links)
-        elif PurePosixPath(filename).suffix in PYTHON_SUFFIXES:
-            name = _module_file_name(PurePosixPath(filename.replace("\\", "/")).name)
-            (root / name).write_bytes(content)
-            tree = SourceTree(filename, root, [name])
-        else:
-            raise InputError(
-                f"'{filename}' is not an archive or a Python file; upload {ACCEPTED_UPLOADS}.", status=415
-            )
-        if not tree.files:
-            raise InputError(
-                f"'{filename}' holds no Python files (.py or .pyi); upload the package's sources."
-                + (
-                    f" It holds {len(tree.ignored)} other file(s), e.g. '{tree.ignored[0]}'."
-                    if tree.ignored
-                    else ""
-                )
-            )
-        yield tree
+    if archive_kind(content) is not None:
+        unpacked = unpack_archive(filename, content, root, archive_limits(settings))
+        tree = SourceTree(filename, root, sorted(unpacked.files), unpacked.ignored, unpacked.links)
+    elif PurePosixPath(filename).suffix in PYTHON_SUFFIXES:
+        name = _module_file_name(PurePosixPath(filename.replace("\\", "/")).name)
+        (root / name).write_bytes(content)
+        tree = SourceTree(filename, root, [name])
+    else:
+        raise InputError(
+            f"'{filename}' is not an archive or a Python file; upload {ACCEPTED_UPLOADS}.", status=415
+        )
+    if not tree.files:
+        raise InputError(
+            f"'{filename}' holds no Python files (.py or .pyi); upload the package's sources."
+            + (f" It holds {len(tree.ignored)} other file(s), e.g. '{tree.ignored[0]}'." if tree.ignored else "")
+        )
+    return tree
 
 
 @contextmanager
