@@ -8,13 +8,15 @@ so a file the parser cannot handle is a clear 4xx instead of a swollen API), and
 time limit fires (or the client leaves) the child is killed at once instead of running on.
 
 Children are forked from a multiprocessing forkserver that has imported the analysis libraries
-already, so one starts in about 20 ms; at most `max_analysis_processes` run at a time.
+already, so one starts in about 20 ms; at most `max_analysis_processes` run at a time, each at a
+lower CPU priority (nice 10) than the API, so that on busy cores requests are answered first.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
+import os
 import pickle
 import resource
 import tempfile
@@ -26,6 +28,7 @@ from typing import Any, TypeVar
 from codexcontinue import InputError
 
 T = TypeVar("T")
+BACKGROUND_NICENESS = 10
 PRELOADED = ["__main__", "codexcontinue_developer.analysis", "codexcontinue_developer.documentation"]
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(PRELOADED)
@@ -58,13 +61,18 @@ async def run_isolated(function: Callable[..., T], *args: Any, memory_bytes: int
             process = _CONTEXT.Process(
                 target=_child, args=(result, memory_bytes, function, args), name="codexcontinue-analysis", daemon=True
             )
-            process.start()
+            # Starting waits for the forkserver to answer with the child's pid, and a busy machine
+            # can take a while to schedule it: wait in a thread, not in the loop.
+            starting = asyncio.get_running_loop().run_in_executor(None, process.start)
             try:
+                await asyncio.shield(starting)
                 await _ended(process)
             finally:
+                await starting  # when cancelled while starting, the child exists only once this returns
                 if process.exitcode is None:  # cancelled: the request is over, so is its work
                     process.kill()
-                process.join()
+                    await _ended(process)
+                process.join()  # at once: the process has ended
             if process.exitcode != 0 or not result.exists():
                 raise AnalysisCrashed(f"the analysis process ended with exit code {process.exitcode} and no answer")
             kind, value = pickle.loads(result.read_bytes())
@@ -88,6 +96,7 @@ async def _ended(process: multiprocessing.process.BaseProcess) -> None:
 def _child(result: Path, memory_bytes: int, function: Callable[..., Any], args: tuple[Any, ...]) -> None:
     """The child's whole life: cap its memory, run the work, leave the outcome in `result`."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    os.nice(BACKGROUND_NICENESS)  # the API's own requests come first when the cores are busy
     try:
         outcome: tuple[str, Any] = ("done", function(*args))
     except InputError as error:

@@ -8,12 +8,17 @@ from __future__ import annotations
 
 import asyncio
 import json
+import shutil
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 from ruff.__main__ import find_ruff_bin
 
 from codexcontinue.cpu_work import checkpoint, run_cpu_bound
+
+from .isolation import BACKGROUND_NICENESS
+
+LOWER_PRIORITY = ["nice", "-n", str(BACKGROUND_NICENESS)] if shutil.which("nice") else []
 
 
 class LintFinding(BaseModel):
@@ -37,12 +42,13 @@ class LintFailed(RuntimeError):
 async def lint(root: Path, files: list[str], rules: list[str], timeout_s: float) -> list[LintFinding]:
     """ruff's findings in `files` (relative to `root`) for the rule codes or prefixes in `rules`.
 
-    ruff runs as a child process of its own, killed when the timeout passes or the awaiting task
-    is cancelled (the request's time limit), so it never outlives its request.
+    ruff runs as a child process of its own, at a lower CPU priority than the API (`nice`, where
+    there is one), killed when the timeout passes or the awaiting task is cancelled (the request's
+    time limit), so it never outlives its request.
     """
     process = await asyncio.create_subprocess_exec(
-        find_ruff_bin(), "check", "--isolated", "--no-cache", "--exit-zero", "--output-format=json-lines",
-        f"--select={','.join(rules)}", "--", *files,
+        *LOWER_PRIORITY, find_ruff_bin(), "check", "--isolated", "--no-cache", "--exit-zero",
+        "--output-format=json-lines", f"--select={','.join(rules)}", "--", *files,
         cwd=root, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     try:
