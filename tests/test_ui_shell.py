@@ -10,6 +10,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import codexcontinue.ui
+from codexcontinue.ui.text import shown
 
 SHELL = str(Path(codexcontinue.ui.__file__).parent / "shell.py")
 
@@ -46,13 +47,13 @@ def test_the_home_page_asks_for_a_key_first(ui_env):
 
 def test_a_wrong_key_is_refused_with_the_reason(ui_env):
     app = signed_in("cc_000000000000_" + "x" * 43)
-    assert "Sign-in failed: 401: Invalid, expired or revoked API key." in app.sidebar.error[0].value
+    assert "Sign-in failed: 401: Invalid, expired or revoked API key." in shown(app.sidebar.error[0].value)
 
 
 def test_signing_in_shows_the_pack_table(ui_env, admin_token):
     app = signed_in(admin_token)
     assert not app.exception
-    assert "Signed in with key **ui-test**" in app.sidebar.caption[0].value
+    assert "Signed in with key **ui\\-test**" in app.sidebar.caption[0].value  # the name as text, in bold
     table = app.dataframe[0].value
     assert sorted(table["pack"]) == ["developer", "finance", "health", "legal"]
     assert set(table["state"]) == {"active"}

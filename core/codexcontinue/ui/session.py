@@ -6,6 +6,7 @@ import streamlit as st
 
 from ..settings import CoreSettings, load_core_settings
 from .client import BackendClient, BackendError
+from .text import literal
 
 API_KEY = "codexcontinue_api_key"
 KEY_NAME = "codexcontinue_key_name"
@@ -30,7 +31,7 @@ def sign_in_sidebar() -> None:
     """The sidebar's API-key sign-in form, or who is signed in with a sign-out button."""
     with st.sidebar:
         if st.session_state.get(API_KEY):
-            st.caption(f"Signed in with key **{st.session_state.get(KEY_NAME, '')}**")
+            st.caption(f"Signed in with key **{literal(st.session_state.get(KEY_NAME, ''))}**")
             if st.button("Sign out"):
                 st.session_state.pop(API_KEY, None)
                 st.rerun()
@@ -49,7 +50,7 @@ def _sign_in(token: str) -> None:
     try:
         me = BackendClient(ui_settings().backend_url, token).get("/api/v1/keys/me")
     except BackendError as error:
-        st.error(f"Sign-in failed: {error.message}")
+        st.error(f"Sign-in failed: {literal(error.message)}")
         return
     st.session_state[API_KEY] = token
     st.session_state[KEY_NAME] = me["name"]
@@ -57,5 +58,5 @@ def _sign_in(token: str) -> None:
 
 
 def show_error(error: BackendError) -> None:
-    """Show a backend error the way every page does."""
-    st.error(error.message)
+    """Show a backend error the way every page does (as text: it may quote what the user sent)."""
+    st.error(literal(error.message))
