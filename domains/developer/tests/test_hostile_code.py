@@ -8,7 +8,10 @@ process, and ruff in one of its own: both are killed when the request is cancell
 from __future__ import annotations
 
 import asyncio
+import gzip
+import io
 import os
+import tarfile
 import time
 
 import psutil
@@ -94,3 +97,26 @@ async def test_a_child_over_its_memory_cap_is_a_413_and_a_crash_is_an_error_not_
     assert refused.value.status == 413 and "CODEXCONTINUE_DEVELOPER__MAX_ANALYSIS_MEMORY_BYTES" in refused.value.message
     with pytest.raises(AnalysisCrashed, match="exit code 3"):
         await run_isolated(os._exit, 3, memory_bytes=512 * MiB, processes=1)
+
+
+def gnu_long_name_bomb(claimed: int) -> bytes:
+    """A .tar.gz whose one header is a GNU long name of `claimed` bytes (zeros: gzip packs them ~1000:1)."""
+    header = tarfile.TarInfo("././@LongLink")
+    header.type, header.size = tarfile.GNUTYPE_LONGNAME, claimed
+    packed = io.BytesIO()
+    with gzip.GzipFile(fileobj=packed, mode="wb", compresslevel=9) as archive:
+        archive.write(header.tobuf(format=tarfile.GNU_FORMAT))
+        for _ in range(claimed // MiB):
+            archive.write(bytes(MiB))
+        archive.write(bytes(1024))
+    return packed.getvalue()
+
+
+def test_a_tar_header_that_unpacks_to_a_gigabyte_is_a_413_and_the_api_does_not_swell(client_with):
+    client = client_with(MAX_ANALYSIS_MEMORY_BYTES=str(512 * MiB))
+    bomb = gnu_long_name_bomb(1024 * MiB)  # about 1 MB uploaded
+    before = psutil.Process().memory_info().rss
+    response = client.post(f"{API}/analysis", files={"file": ("bomb.tar.gz", bomb)})
+    assert response.status_code == 413, response.text
+    assert response.json()["detail"].startswith("'bomb.tar.gz' needs more memory to unpack than a request may use")
+    assert psutil.Process().memory_info().rss - before < 100 * MiB  # the gigabyte was the child's problem

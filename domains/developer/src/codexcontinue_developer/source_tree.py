@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from codexcontinue import InputError
-from codexcontinue.cpu_work import run_cpu_bound
 
 from .archives import PYTHON_SUFFIXES, ArchiveLimits, archive_kind, unpack_archive
+from .isolation import run_isolated
 from .settings import DeveloperSettings
 
 MODULE_FILE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*\.pyi?$")
@@ -66,14 +66,33 @@ def uploaded_tree(filename: str, content: bytes, settings: DeveloperSettings) ->
 
 @asynccontextmanager
 async def unpacked_upload(filename: str, content: bytes, settings: DeveloperSettings) -> AsyncIterator[SourceTree]:
-    """`uploaded_tree` for a route: the unpacking runs in the CPU pool, off the event loop, and stops at
-    its next entry when the request is cancelled."""
+    """`uploaded_tree` for a route: the archive is read and unpacked in a child process
+    (`run_isolated`), off the event loop, with its memory capped, and killed if the request ends.
+
+    Python's tarfile reads some headers whole before any limit can be checked (a GNU long-name
+    header may claim gigabytes, which gzip packs into a few kilobytes): in the API process that
+    would be its memory; in the child it is a 413.
+    """
     with tempfile.TemporaryDirectory(prefix="codexcontinue-developer-") as scratch:
-        yield await run_cpu_bound(_unpack_upload, filename, content, Path(scratch), settings)
+        yield await run_isolated(
+            _unpack_upload, filename, content, Path(scratch), settings,
+            memory_bytes=settings.max_analysis_memory_bytes, processes=settings.max_analysis_processes,
+        )  # fmt: skip
 
 
 def _unpack_upload(filename: str, content: bytes, root: Path, settings: DeveloperSettings) -> SourceTree:
     """Write the upload's Python sources into the empty folder `root`; the tree they make."""
+    try:
+        return _unpacked(filename, content, root, settings)
+    except MemoryError:
+        raise InputError(
+            f"'{filename}' needs more memory to unpack than a request may use (its headers or entries unpack to "
+            "far more than it holds: a compression bomb); upload the sources as they are.",
+            status=413,
+        ) from None
+
+
+def _unpacked(filename: str, content: bytes, root: Path, settings: DeveloperSettings) -> SourceTree:
     if not content:
         raise InputError(f"'{filename}' is empty; upload {ACCEPTED_UPLOADS}.")
     if len(content) > settings.max_upload_bytes:
