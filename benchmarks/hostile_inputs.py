@@ -278,17 +278,28 @@ def cases(stack: Stack, timeout: float) -> list[tuple[int, str, str, Callable[[]
         return lambda: (statuses(post(path, admin, json={"text": text, **fields})), "")
 
     def code_everywhere(code: str) -> Callable[[], tuple[str, str]]:
+        pasted = [("analysis/code", {}), ("docs/code", {}), ("review/code", {"function": "f"})]
+        uploaded = [("analysis", {}), ("docs", {}), ("review", {"path": "m.py", "function": "f"})]
+
         def send() -> tuple[str, str]:
-            answers = [post(route, developer, json={"code": code, **extra}) for route, extra in (
-                ("/developer/analysis/code", {}), ("/developer/docs/code", {}), ("/developer/review/code", {"function": "f"}),
-            )] + [post(route, developer, files={"file": ("m.py", code.encode())}, data=form) for route, form in (
-                ("/developer/analysis", {}), ("/developer/docs", {}), ("/developer/review", {"path": "m.py", "function": "f"}),
-            )]  # fmt: skip
+            answers = [post(f"/developer/{route}", developer, json={"code": code, **extra}) for route, extra in pasted]
+            answers += [
+                post(f"/developer/{route}", developer, files={"file": ("m.py", code.encode())}, data=form)
+                for route, form in uploaded
+            ]
             return statuses(*answers), "the six analysis, docs and review routes"
+
         return send
 
-    def upload_to(path: str, name: str, content: bytes, headers: dict[str, str]) -> Callable[[], tuple[str, str]]:
-        return lambda: (statuses(post(path, headers, files={"file": (name, content)})), f"{len(content) / MiB:.1f} MiB sent")
+    Send = Callable[[], tuple[str, str]]
+
+    def upload_to(path: str, name: str, make: Callable[[], bytes], headers: dict[str, str]) -> Send:
+        def send() -> tuple[str, str]:
+            content = make()
+            answer = post(path, headers, files={"file": (name, content)})
+            return statuses(answer), f"{len(content) / MiB:.1f} MiB sent"
+
+        return send
 
     def phi_requests() -> tuple[str, str]:
         before = stack.audit_bytes()
@@ -313,7 +324,7 @@ def cases(stack: Stack, timeout: float) -> list[tuple[int, str, str, Callable[[]
         answer = http.get(f"{api}/health/icd10/search", params={"q": "diabetes 742 Evergreen Terrace"}, headers=admin)
         logged = [line for line in stack.log_text().splitlines() if "/icd10/search" in line]
         leaked = bool(logged) and ("Evergreen" in logged[-1] or "742" in logged[-1])
-        return statuses(answer), "the address is in the access log" if leaked else "the address is masked in the access log"
+        return statuses(answer), f"the address is {'in' if leaked else 'masked in'} the access log"
 
     def markdown_note() -> tuple[str, str]:
         matter = post("/legal/matters", admin, json={"title": "Hostile", "client": "Acme"}).json()
@@ -337,31 +348,40 @@ def cases(stack: Stack, timeout: float) -> list[tuple[int, str, str, Callable[[]
         ]  # fmt: skip
         return statuses(*answers), "legal:read and metrics:read submit core.generate; a newline in a scaffold answer"
 
+    one_mb_of_code = "x = 1\n" * 170_000
     return [
-        (1, "an unauthenticated request freezes the API", "GET /health/about?x= + '1-' x 10,000 (20 KB), no key", long_url(10_000)),
+        (1, "an unauthenticated request freezes the API", "GET /health/about?x= + '1-' x 10,000 (20 KB), no key",
+         long_url(10_000)),
         (1, "the same, under the URL limit", "GET /health/about?x= + '1-' x 4,000 (8 KB), no key", long_url(4_000)),
-        (2, "de-identification quadratic in its input", "POST /health/deidentify '1' x 100,000", text_to("/health/deidentify", "1" * 100_000)),
+        (2, "de-identification quadratic in its input", "POST /health/deidentify '1' x 100,000",
+         text_to("/health/deidentify", "1" * 100_000)),
         (2, "", "POST /health/deidentify '1-' x 50,000", text_to("/health/deidentify", "1-" * 50_000)),
-        (2, "", "POST /health/deidentify/upload '1' x 100,000 (.txt)", upload_to("/health/deidentify/upload", "note.txt", b"1" * 100_000, admin)),
+        (2, "", "POST /health/deidentify/upload '1' x 100,000 (.txt)",
+         upload_to("/health/deidentify/upload", "note.txt", lambda: b"1" * 100_000, admin)),
         (2, "", "POST /health/soap '1' x 100,000", text_to("/health/soap", "1" * 100_000, use_llm=False)),
         (2, "", "POST /health/soap/fhir '1-' x 50,000", text_to("/health/soap/fhir", "1-" * 50_000, use_llm=False)),
         (3, "a decompression bomb", "POST /legal/contracts/review: .docx, document.xml unpacks to 2 GiB (legal:read)",
-         upload_to("/legal/contracts/review", "bomb.docx", docx_bomb(2048 * MiB), legal_reader)),
+         upload_to("/legal/contracts/review", "bomb.docx", lambda: docx_bomb(2048 * MiB), legal_reader)),
         (3, "", "POST /legal/contracts/review: PDF, a stream inflating to 512 MiB",
-         upload_to("/legal/contracts/review", "bomb.pdf", pdf_bomb(512 * MiB), legal_reader)),
-        (4, "CPU work on the event loop", "POST /legal/citations, 1 MB of '1 U.S. '", text_to("/legal/citations", "1 U.S. " * 150_000)),
-        (4, "", "POST /legal/contracts/review-text, 2 MB of 'Id. '", text_to("/legal/contracts/review-text", "Id. " * 500_000, llm=False)),
+         upload_to("/legal/contracts/review", "bomb.pdf", lambda: pdf_bomb(512 * MiB), legal_reader)),
+        (4, "CPU work on the event loop", "POST /legal/citations, 1 MB of '1 U.S. '",
+         text_to("/legal/citations", "1 U.S. " * 150_000)),
+        (4, "", "POST /legal/contracts/review-text, 2 MB of 'Id. '",
+         text_to("/legal/contracts/review-text", "Id. " * 500_000, llm=False)),
         (4, "", "POST /developer/analysis/code, 1 MB ('x = 1' lines)",
-         lambda: (statuses(post("/developer/analysis/code", developer, json={"code": "x = 1\n" * 170_000})), "")),
+         lambda: (statuses(post("/developer/analysis/code", developer, json={"code": one_mb_of_code})), "")),
         (5, "a 5xx from the parser", "{'code': 'a ' x 6000} to the six code routes", code_everywhere("a " * 6000)),
-        (5, "", "'x = 1+1+...' with 3,000 terms to the six code routes", code_everywhere("x = " + "+".join(["1"] * 3000) + "\n")),
+        (5, "", "'x = 1+1+...' with 3,000 terms to the six code routes",
+         code_everywhere("x = " + "+".join(["1"] * 3000) + "\n")),
         (6, "PHI in the audit trail", f"'{PHI}' in ICD-10 paths and codes, an unknown health path", phi_requests),
         (6, "unbounded audit writes", "50 requests without a key, 65 KB query each", unauthenticated_flood),
-        (7, "PHI in the access log ('+' encoding)", "GET /health/icd10/search?q=diabetes+742+Evergreen+Terrace", plus_encoded_search),
+        (7, "PHI in the access log ('+' encoding)", "GET /health/icd10/search?q=diabetes+742+Evergreen+Terrace",
+         plus_encoded_search),
         (8, "user text rendered as Markdown", "a matter note with a Markdown image", markdown_note),
         (9, "formula injection", "transactions whose descriptions start with = + - @", formula_descriptions),
-        (10, "scopes and the scaffold", "core.generate with read-only keys; a newline in a scaffold answer", core_generate_and_scaffold),
-    ]  # fmt: skip
+        (10, "scopes and the scaffold", "core.generate with read-only keys; a newline in a scaffold answer",
+         core_generate_and_scaffold),
+    ]
 
 
 def table(rows: list[Row]) -> str:
@@ -390,7 +410,10 @@ def main() -> None:
     wanted = {int(item) for item in options.only.split(",") if item.strip()}
     load_before = os.getloadavg()
     rows: list[Row] = []
-    with tempfile.TemporaryDirectory(prefix="codexcontinue-hostile-") as folder, Stack(Path(folder), options.timeout) as stack:
+    with (
+        tempfile.TemporaryDirectory(prefix="codexcontinue-hostile-") as folder,
+        Stack(Path(folder), options.timeout) as stack,
+    ):
         httpx.post(f"{stack.url}/api/v1/developer/analysis/code", json={"code": "x = 1\n"},
                    headers=stack.key("developer:read"), timeout=60)  # warm-up: a process that has served before
         for item, threat, sent, send in cases(stack, timeout=options.timeout * 20):

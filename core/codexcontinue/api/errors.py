@@ -36,7 +36,9 @@ async def _http_error(request: Request, error: StarletteHTTPException) -> JSONRe
 
 
 def _unrouted_api_request(request: Request) -> bool:
-    return "route" not in request.scope and request.url.path.startswith("/api/") and "api_key" not in request.scope.get("state", {})
+    """An `/api/...` request no route took, from a caller not (yet) known by a key."""
+    scope = request.scope
+    return "route" not in scope and request.url.path.startswith("/api/") and "api_key" not in scope.get("state", {})
 
 
 class InputError(ValueError):
