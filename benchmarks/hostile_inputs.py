@@ -2,12 +2,14 @@
 
 Run on demand (not a test):
 
-    hatch run python benchmarks/hostile_inputs.py [--only 1,4,5] [--timeout 30] [--no-write]
+    hatch run python benchmarks/hostile_inputs.py [--only 1,4,5] [--timeout 30] [--client-timeout 120] [--no-write]
 
 It starts `codexcontinue api` (uvicorn, all four packs, embedded store, no Ollama: the LLM routes
 would answer 503, so the inputs go to routes and options that need none) on 127.0.0.1 with a fresh
 data folder and `CODEXCONTINUE_REQUEST_TIMEOUT_S=--timeout`, makes its keys with `codexcontinue
-keys create`, then sends each input of the issue's list, one case at a time. During each case a
+keys create`, then sends each input of the issue's list, one case at a time. A request without an
+answer within `--client-timeout` (the event loop blocked, so the API's own time limit cannot fire)
+is reported as such and the API is restarted for the next case. During each case a
 thread asks `/healthz` every 50 ms (until a second after the last answer: the access-log line is
 written after it) and another reads the resident memory (RSS) of the API process and of its child
 processes (the developer pack's analysis processes, ruff) every 20 ms. A case
@@ -71,6 +73,7 @@ class Row:
     healthz_max_ms: float
     healthz_p95_ms: float
     note: str = ""
+    healthz_gave_up: bool = False
 
 
 class Stack:
@@ -109,8 +112,15 @@ class Stack:
         self.process.terminate()
         try:
             self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
+        except subprocess.TimeoutExpired:  # a blocked event loop never gets to its shutdown
             self.process.kill()
+            self.process.wait(timeout=30)
+
+    def restart(self) -> None:
+        """A fresh API process on the same port and data folder (keys included), after a case that
+        left the old one blocked."""
+        self.__exit__()
+        self.__enter__()
 
     def key(self, *scopes: str) -> dict[str, str]:
         """Auth headers of a new key with `scopes`, made with `codexcontinue keys create`."""
@@ -145,16 +155,20 @@ class Stack:
 
 
 @contextmanager
-def watched(stack: Stack) -> Iterator[dict[str, object]]:
-    """While the block runs: `/healthz` latencies, the API's peak RSS and its children's summed peak."""
-    seen: dict[str, object] = {"latencies": [], "api_peak": 0.0, "children_peak": 0.0}
+def watched(stack: Stack, probe_timeout: float) -> Iterator[dict[str, object]]:
+    """While the block runs: `/healthz` latencies, the API's peak RSS and its children's summed peak;
+    `gave_up` when a probe had no answer within `probe_timeout`."""
+    seen: dict[str, object] = {"latencies": [], "api_peak": 0.0, "children_peak": 0.0, "gave_up": False}
     done = threading.Event()
 
     def probe() -> None:
-        with httpx.Client(base_url=stack.url, timeout=300) as client:
+        with httpx.Client(base_url=stack.url, timeout=probe_timeout) as client:
             while not done.is_set():
                 started = time.perf_counter()
-                client.get("/healthz")
+                try:
+                    client.get("/healthz")
+                except httpx.HTTPError:  # no answer at all: counted as the time waited
+                    seen["gave_up"] = True
                 seen["latencies"].append(time.perf_counter() - started)  # type: ignore[union-attr]
                 done.wait(0.05)
 
@@ -180,20 +194,26 @@ def watched(stack: Stack) -> Iterator[dict[str, object]]:
             thread.join()
 
 
-def measure(stack: Stack, item: int, threat: str, sent: str, send: Callable[[], tuple[str, str]]) -> Row:
-    """Run one case: `send()` returns (the answers, a note); the rest is measured around it."""
+def measure(
+    stack: Stack, item: int, threat: str, sent: str, send: Callable[[], tuple[str, str]], client_timeout: float
+) -> Row:
+    """Run one case: `send()` returns (the answers, a note); the rest is measured around it. A case
+    with no answer within `client_timeout` gets a fresh API process afterwards."""
     before = stack.api.memory_info().rss / MiB
-    with watched(stack) as seen:
+    with watched(stack, client_timeout) as seen:
         started = time.monotonic()
+        blocked = False
         try:
             answers, note = send()
         except httpx.TimeoutException:
-            answers, note = "no answer (client timeout)", ""
+            answers, note, blocked = f"none within {client_timeout:g} s", "the API was restarted after it.", True
         seconds = time.monotonic() - started
         # Work may go on after the answer (the access-log line is written, and filtered, after it).
         settled = time.monotonic() + SETTLE_S
-        while time.monotonic() < settled or len(seen["latencies"]) < MIN_PROBES:  # type: ignore[arg-type]
+        while not blocked and (time.monotonic() < settled or len(seen["latencies"]) < MIN_PROBES):  # type: ignore[arg-type]
             time.sleep(0.05)
+    if blocked:
+        stack.restart()
     left = stack.busy_children()
     if left:
         time.sleep(2)
@@ -203,10 +223,10 @@ def measure(stack: Stack, item: int, threat: str, sent: str, send: Callable[[], 
     row = Row(
         item, threat, sent, answers, round(seconds, 2), round(before), round(seen["api_peak"]),  # type: ignore[arg-type]
         round(seen["children_peak"]), round(latencies[-1] * 1000),  # type: ignore[arg-type]
-        round(latencies[int(len(latencies) * 0.95)] * 1000), note.strip(),
+        round(latencies[int(len(latencies) * 0.95)] * 1000), note.strip(), bool(seen["gave_up"]),
     )  # fmt: skip
-    print(f"  {row.item:>2} {row.sent[:60]:60} {row.answers:>14} {row.seconds:7.2f} s  healthz max "
-          f"{row.healthz_max_ms} ms  API {row.api_mib_before}->{row.api_mib_peak} MiB", flush=True)  # fmt: skip
+    print(f"  {row.item:>2} {row.sent[:60]:60} {row.answers:>14} {row.seconds:7.2f} s  healthz "
+          f"{healthz(row)}  API {row.api_mib_before}->{row.api_mib_peak} MiB", flush=True)  # fmt: skip
     return row
 
 
@@ -384,6 +404,13 @@ def cases(stack: Stack, timeout: float) -> list[tuple[int, str, str, Callable[[]
     ]
 
 
+def healthz(row: Row) -> str:
+    """The slowest `/healthz` answer and the 95th percentile, or that a probe got none at all."""
+    if row.healthz_gave_up:
+        return f"none within {row.healthz_max_ms / 1000:g} s"
+    return f"{row.healthz_max_ms} ms ({row.healthz_p95_ms} ms)"
+
+
 def table(rows: list[Row]) -> str:
     """The rows as a Markdown table."""
     lines = [
@@ -394,7 +421,7 @@ def table(rows: list[Row]) -> str:
         lines.append(
             f"| {row.item} | {row.threat} | {row.sent} | {row.answers} | {row.seconds:.2f} s | "
             f"{row.api_mib_before} → {row.api_mib_peak} MiB | {row.children_mib_peak} MiB | "
-            f"{row.healthz_max_ms} ms ({row.healthz_p95_ms} ms) | {row.note} |"
+            f"{healthz(row)} | {row.note} |"
         )
     return "\n".join(lines)
 
@@ -404,6 +431,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--only", default="", help="Issue items to run, e.g. '1,4,5' (default: all).")
     parser.add_argument("--timeout", type=float, default=30.0, help="CODEXCONTINUE_REQUEST_TIMEOUT_S of the API.")
+    parser.add_argument(
+        "--client-timeout", type=float, default=120.0,
+        help="Seconds to wait for an answer; past them the case is 'none within' and the API is restarted.",
+    )  # fmt: skip
     parser.add_argument("--no-write", action="store_true", help="Print only; leave docs/security.md alone.")
     parser.add_argument("--json", type=Path, help="Also write the rows here as JSON.")
     options = parser.parse_args()
@@ -416,9 +447,9 @@ def main() -> None:
     ):
         httpx.post(f"{stack.url}/api/v1/developer/analysis/code", json={"code": "x = 1\n"},
                    headers=stack.key("developer:read"), timeout=60)  # warm-up: a process that has served before
-        for item, threat, sent, send in cases(stack, timeout=options.timeout * 20):
+        for item, threat, sent, send in cases(stack, timeout=options.client_timeout):
             if not wanted or item in wanted:
-                rows.append(measure(stack, item, threat, sent, send))
+                rows.append(measure(stack, item, threat, sent, send, options.client_timeout))
     load_after = os.getloadavg()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=REPO).stdout
     header = (
