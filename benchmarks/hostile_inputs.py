@@ -29,7 +29,6 @@ import io
 import json
 import os
 import platform
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -55,6 +54,7 @@ SECTION = "## Hostile inputs: measured"
 PHI = "Margaret Thompsonwood 555-867-5309"
 MiB = 1024 * 1024
 SETTLE_S = 1.0  # probes go on this long after the last answer
+IDLE_S = 5.0  # the baseline: /healthz with nothing sent
 MIN_PROBES = 10
 
 
@@ -240,27 +240,39 @@ def docx_bomb(unpacked: int) -> bytes:
     """A .docx whose word/document.xml unpacks to `unpacked` bytes (spaces: deflate packs them ~1000:1)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
-        archive.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                         'package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/'
-                         'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')  # fmt: skip
+        archive.writestr("[Content_Types].xml", (
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>'
+        ))  # fmt: skip
+        archive.writestr("_rels/.rels", (
+            '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            'officeDocument" Target="word/document.xml"/></Relationships>'
+        ))  # fmt: skip
         with archive.open("word/document.xml", "w", force_zip64=True) as document:
             document.write(b'<?xml version="1.0"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
                            b'wordprocessingml/2006/main"><w:body>')  # fmt: skip
             for _ in range(unpacked // (16 * MiB)):
                 document.write(b" " * (16 * MiB))
+            document.write(b"<w:p><w:r><w:t>The end.</w:t></w:r></w:p></w:body></w:document>")
     return buffer.getvalue()
 
 
 def pdf_bomb(unpacked: int) -> bytes:
-    """A one-page PDF whose content stream inflates to `unpacked` bytes."""
+    """A one-page PDF whose content stream (text-drawing operators, so text extraction reads it all)
+    inflates to `unpacked` bytes."""
     compressor = zlib.compressobj(9)
-    stream = b"".join(compressor.compress(b" " * (16 * MiB)) for _ in range(unpacked // (16 * MiB)))
-    stream += compressor.flush()
+    block = b"BT /F1 12 Tf 72 720 Td (Id.) Tj ET\n" * (MiB // 35)
+    stream = b"".join(compressor.compress(block) for _ in range(unpacked // len(block))) + compressor.flush()
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out, offsets = io.BytesIO(), []
     out.write(b"%PDF-1.4\n")
@@ -447,6 +459,9 @@ def main() -> None:
     ):
         httpx.post(f"{stack.url}/api/v1/developer/analysis/code", json={"code": "x = 1\n"},
                    headers=stack.key("developer:read"), timeout=60)  # warm-up: a process that has served before
+        with watched(stack, 10) as idle:
+            time.sleep(IDLE_S)
+        idle_latencies = sorted(idle["latencies"])  # type: ignore[arg-type]
         for item, threat, sent, send in cases(stack, timeout=options.client_timeout):
             if not wanted or item in wanted:
                 rows.append(measure(stack, item, threat, sent, send, options.client_timeout))
@@ -456,9 +471,9 @@ def main() -> None:
         f"{SECTION}\n\nWritten by `hatch run python benchmarks/hostile_inputs.py` on {time.strftime('%Y-%m-%d')} "
         f"(commit {commit.strip()}, CODEXCONTINUE_REQUEST_TIMEOUT_S={options.timeout:g}): "
         f"{platform.machine()} Linux, {os.cpu_count()} cores, Python {platform.python_version()}; load average "
-        f"{load_before[0]:.1f} before and {load_after[0]:.1f} after (other work shares this machine, so single "
-        f"`/healthz` probes wait for a core now and then; {statistics.median(r.healthz_p95_ms for r in rows):g} ms "
-        "is the median of the cases' 95th percentiles).\n\n"
+        f"{load_before[0]:.1f} before and {load_after[0]:.1f} after. Other work shares this machine: with nothing "
+        f"sent, `/healthz` answered within {idle_latencies[-1] * 1000:.0f} ms "
+        f"(95 % within {idle_latencies[int(len(idle_latencies) * 0.95)] * 1000:.0f} ms) over {IDLE_S:g} s.\n\n"
     )
     text = header + table(rows) + "\n"
     print(text)
