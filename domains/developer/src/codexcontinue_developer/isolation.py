@@ -29,7 +29,10 @@ from codexcontinue import InputError
 
 T = TypeVar("T")
 BACKGROUND_NICENESS = 10
-PRELOADED = ["__main__", "codexcontinue_developer.analysis", "codexcontinue_developer.documentation"]
+PRELOADED = ["codexcontinue.cli", "codexcontinue_developer.analysis", "codexcontinue_developer.documentation"]
+"""What the forkserver imports once for every child: the analysis libraries, and the `codexcontinue`
+command (multiprocessing runs the parent's main module again in each child, and the API runs as
+`codexcontinue api`; with its imports already there that takes milliseconds, not a third of a second)."""
 _CONTEXT = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(PRELOADED)
 _SLOTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
