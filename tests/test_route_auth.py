@@ -14,6 +14,13 @@ PUBLIC = {"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/redoc", "/o
 DOCS_FILES = "/docs-assets"  # the docs pages' scripts and styles, public too: tests/test_docs_assets.py
 
 
+@pytest.fixture
+def codexcontinue_settings(codexcontinue_settings):
+    """The walks send far more requests without a valid key, from one address, than the limit on
+    them allows (CODEXCONTINUE_ANONYMOUS_RATE_LIMIT, tested in test_request_guards.py): no limit here."""
+    return codexcontinue_settings.model_copy(update={"anonymous_rate_limit": ""})
+
+
 def every_route(app) -> list[tuple[str, str]]:
     """(method, concrete path) for every route, path parameters filled with a dummy value."""
     return [(method, path) for method, path, _ in every_route_with_scope(app)]

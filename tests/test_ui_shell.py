@@ -16,6 +16,7 @@ from codexcontinue.api.app import create_app
 from codexcontinue.testing.plugin import LiveBackend, create_key
 from codexcontinue.ui.browser_sessions import COOKIE, BrowserSessions, SESSIONS, cookie_routes
 from codexcontinue.ui.session import SESSION_ID
+from codexcontinue.ui.text import shown
 
 SHELL = str(Path(codexcontinue.ui.__file__).parent / "shell.py")
 
@@ -56,13 +57,13 @@ def test_signed_out_the_sign_in_form_is_the_first_thing_and_the_page_says_where(
 
 def test_a_wrong_key_is_refused_with_a_sentence_and_no_status_code(ui_env):
     app = signed_in("cc_000000000000_" + "x" * 43)
-    assert app.sidebar.error[0].value == "Sign-in failed: Invalid, expired or revoked API key."
+    assert shown(app.sidebar.error[0].value) == "Sign-in failed: Invalid, expired or revoked API key."
 
 
 def test_signing_in_shows_the_pack_table_and_the_llm_state(ui_env, admin_token):
     app = signed_in(admin_token)
     assert not app.exception
-    assert "Signed in with key **ui\\-test**" in app.sidebar.caption[0].value
+    assert "Signed in with key **ui\\-test**" in app.sidebar.caption[0].value  # the name as text, in bold
     table = app.dataframe[0].value
     assert sorted(table["pack"]) == ["developer", "finance", "health", "legal"]
     assert set(table["state"]) == {"active"}

@@ -20,6 +20,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from .invocation import command, with_runnable_commands
@@ -437,9 +438,9 @@ def new_pack(
     try:
         render_pack(name, target, title=title, description=description, base_model=base_model)
     except ScaffoldError as error:
-        err.print(f"[red]{error}[/red]")
+        err.print(f"[red]{escape(str(error))}[/red]")
         raise typer.Exit(2) from None
-    out.print(f"Created pack '{name}' in {target}. Next: cd {target} && pip install -e '.[test]' && pytest")
+    out.print(escape(f"Created pack '{name}' in {target}. Next: cd {target} && pip install -e '.[test]' && pytest"))
 
 
 # config --------------------------------------------------------------------------------------

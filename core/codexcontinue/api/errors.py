@@ -16,7 +16,8 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from ..ml.errors import LLMError, LLMTimeout, LLMUnavailable, ModelNotFound
 from ..store import StoreUnavailable
 from ..invocation import with_runnable_commands
-from .request_info import AnswerStatus, pack_of
+from .deps import authenticate, sent_token
+from .request_info import AnswerStatus, pack_of, route_template
 from .quotas import QuotaExceeded
 from .validation_messages import describe_problem
 
@@ -29,9 +30,24 @@ def _answer(detail: str, status: int, headers: dict[str, str] | None = None) -> 
 
 
 async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
+    if error.status_code == 404 and _unrouted_api_request(request):
+        # Only a caller with a key learns that a path does not exist; the others get the 401 (or
+        # 429) of any request without a valid key, and their failure counts the same way.
+        try:
+            await authenticate(request, sent_token(request))
+        except StarletteHTTPException as refusal:
+            error = refusal
+        except QuotaExceeded as refusal:
+            return await _quota_exceeded(request, refusal)
     if not isinstance(error.detail, str):
         return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
     return _answer(error.detail, error.status_code, error.headers)
+
+
+def _unrouted_api_request(request: Request) -> bool:
+    """An `/api/...` request no route took, from a caller not (yet) known by a key."""
+    scope = request.scope
+    return "route" not in scope and request.url.path.startswith("/api/") and "api_key" not in scope.get("state", {})
 
 
 class InputError(ValueError):
@@ -96,7 +112,7 @@ async def _quota_exceeded(request: Request, error: QuotaExceeded) -> JSONRespons
 
 
 async def _store_unavailable(request: Request, error: StoreUnavailable) -> JSONResponse:
-    log.warning("store unavailable on %s %s: %s", request.method, request.url.path, error)
+    log.warning("store unavailable on %s %s: %s", request.method, route_template(request.scope), error)
     return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "5"})
 
 
@@ -108,7 +124,7 @@ async def _llm_error(request: Request, error: LLMError) -> JSONResponse:
         status = 504
     else:
         status = 502
-    log.warning("LLM error on %s %s: %s", request.method, request.url.path, error)
+    log.warning("LLM error on %s %s: %s", request.method, route_template(request.scope), error)
     headers = {"Retry-After": "5"} if status == 503 else None
     return _answer(llm_unavailable_hint(error) if isinstance(error, LLMUnavailable) else _sentence(str(error)),
                    status, headers)  # fmt: skip
@@ -159,8 +175,8 @@ class UnexpectedErrors:
             # filters that mask long numbers (the health pack's PHI filter) leave it findable
             pack = pack_of(scope["path"])
             where = f"pack '{pack}'" if pack else "the core"
-            log.error("unhandled error in %s on %s %s (reference %s)", where, scope["method"], scope["path"], reference,
-                      exc_info=error)  # fmt: skip
+            log.error("unhandled error in %s on %s %s (reference %s)", where, scope["method"], route_template(scope),
+                      reference, exc_info=error)  # fmt: skip
             await JSONResponse(
                 {"detail": f"Internal error in {where} (reference {reference}); the server log has details."},
                 status_code=500,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import streamlit as st
@@ -12,13 +11,13 @@ from ..packs import PackRegistry
 from ..settings import CoreSettings, load_core_settings
 from .browser_sessions import COOKIE, ROUTE_PREFIX, SESSIONS
 from .client import BackendClient, BackendError
+from .text import literal
 
 API_KEY = "codexcontinue_api_key"
 KEY_NAME = "codexcontinue_key_name"
 SESSION_ID = "codexcontinue_session_id"
 TICKET = "codexcontinue_session_ticket"
 SIGNED_OUT = "codexcontinue_signed_out"
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$])")
 SIGN_IN_HINT = "Sign in with your API key in the form at the top left."
 
 
@@ -90,7 +89,7 @@ def sign_in_sidebar() -> None:
     """The sidebar's API-key sign-in form, or who is signed in with a sign-out button."""
     with st.sidebar:
         if st.session_state.get(API_KEY):
-            st.caption(f"Signed in with key **{_markdown_text(st.session_state.get(KEY_NAME, ''))}**")
+            st.caption(f"Signed in with key **{literal(st.session_state.get(KEY_NAME, ''))}**")
             ticket = st.session_state.get(TICKET)
             if ticket and SESSIONS.pending(ticket):  # the browser has not fetched its cookie yet
                 st.html(f'<img src="{_route("start")}?ticket={ticket}" alt="" width="1" height="1" hidden>')
@@ -125,7 +124,7 @@ def _sign_in(token: str) -> None:
     try:
         me = BackendClient(ui_settings().backend_url, token).get("/api/v1/keys/me")
     except BackendError as error:
-        st.error(f"Sign-in failed: {error.message}")
+        st.error(f"Sign-in failed: {literal(error.message)}")
         return
     session_id, ticket = SESSIONS.open(token, me["name"])
     st.session_state.update({API_KEY: token, KEY_NAME: me["name"], SESSION_ID: session_id, TICKET: ticket})
@@ -146,11 +145,6 @@ def _route(action: str) -> str:
     return f"{'/' + base if base else ''}{ROUTE_PREFIX}/{action}"
 
 
-def _markdown_text(text: str) -> str:
-    """`text` shown literally inside Markdown (a key's name is typed by whoever made the key)."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", text)
-
-
 def show_error(error: BackendError) -> None:
-    """Show a backend error the way every page does."""
-    st.error(error.message)
+    """Show a backend error the way every page does (as text: it may quote what the user sent)."""
+    st.error(literal(error.message))

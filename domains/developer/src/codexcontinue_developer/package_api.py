@@ -17,6 +17,9 @@ from typing import cast
 import griffe
 from pydantic import BaseModel
 
+from codexcontinue import InputError
+
+from .definitions import parser_gave_up
 from .source_tree import SourceTree
 
 # Tests and build scripts. Not `testing`: a package's `testing` module is its public kit for its users'
@@ -87,6 +90,8 @@ def read_api(tree: SourceTree) -> PackageApi:
         except (griffe.LoadingError, ModuleNotFoundError, ImportError) as error:
             api.skipped.append(SkippedFile(path=shown, reason=f"griffe could not load it: {error}"))
             continue
+        except (MemoryError, RecursionError):
+            raise InputError(parser_gave_up(shown)) from None
         for module in _modules(tree, top, api):
             relative = _relative_file(tree, module)
             loaded_files.add(relative)
@@ -190,6 +195,8 @@ def _why_not_loaded(tree: SourceTree, path: str) -> str:
         return f"syntax error at line {error.lineno}: {error.msg}"
     except ValueError as error:
         return f"not valid Python source: {error}"
+    except (MemoryError, RecursionError):
+        raise InputError(parser_gave_up(path)) from None
     return "not importable by this name (its folder or file name is not a Python identifier)"
 
 

@@ -7,6 +7,7 @@ from typing import Annotated
 import polars as pl
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
+from codexcontinue.audit import record_resource_ids
 from codexcontinue.cpu_work import run_cpu_bound
 
 from .deps import OwnerDataDep, UploadLimitDep
@@ -57,6 +58,7 @@ def _read_series(content: bytes, filename: str, name: str) -> pl.DataFrame:
 async def delete_series(series: SeriesDep, name: str) -> dict[str, str]:
     """Remove one of the caller's series."""
     await series.delete(name)
+    record_resource_ids(name)
     return {"deleted": name}
 
 
@@ -74,6 +76,7 @@ async def analyse_series(
     """Returns, volatility, Sharpe, Sortino, drawdowns, beta and correlation, rolling windows and crossovers."""
     prices = await series.prices(name)
     bench = await series.prices(benchmark) if benchmark else None
+    record_resource_ids(*(found for found in (name, benchmark) if found))
     return await run_cpu_bound(
         analyse,
         name,

@@ -7,6 +7,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
 
+from codexcontinue.audit import record_resource_ids
+
 from .deps import OwnerDataDep, SettingsDep, UploadLimitDep
 from .portfolio_book import PortfolioBook, PortfolioInfo
 from .portfolio_report import PortfolioReport
@@ -46,6 +48,7 @@ async def upload_activity(
     """Create portfolio `name`, or replace its trade history. An OFX investment statement becomes the history
     (holdings from before it inferred from its positions and cash) only when the result agrees with the statement's
     positions and cash within a cent."""
+    record_resource_ids(name)
     content = await read_upload(file, limit)
     return await book.save_activity(name, content, file.filename or "activity.csv", account)
 
@@ -61,6 +64,7 @@ async def upload_prices(
     ],
 ) -> PortfolioInfo:
     """Replace the prices portfolio `name` is valued with (as traded, not split-adjusted)."""
+    record_resource_ids(name)
     content = await read_upload(file, limit)
     filename = file.filename or "prices.csv"
     return await book.save_prices(name, decode_text(content, filename), filename)
@@ -69,6 +73,7 @@ async def upload_prices(
 @router.get("/{name}", response_model=PortfolioReport)
 async def get_portfolio(book: BookDep, name: str, as_of: date | None = None) -> PortfolioReport:
     """Positions (FIFO or named lots), gains, dividends, allocation and returns (TWR, XIRR) as of a day."""
+    record_resource_ids(name)
     return await book.report(name, as_of)
 
 
@@ -76,4 +81,5 @@ async def get_portfolio(book: BookDep, name: str, as_of: date | None = None) -> 
 async def delete_portfolio(book: BookDep, name: str) -> dict[str, str]:
     """Remove a portfolio."""
     await book.delete(name)
+    record_resource_ids(name)
     return {"deleted": name}

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel
 
+from codexcontinue.audit import record_resource_ids
 from codexcontinue.cpu_work import run_cpu_bound
 
 from .deps import OwnerDataDep, UploadLimitDep
@@ -69,4 +70,5 @@ async def list_statements(data: OwnerDataDep) -> list[StatementReport]:
 @router.get("/{statement_id}", response_model=StatementReport)
 async def get_statement(data: OwnerDataDep, statement_id: str) -> StatementReport:
     """One statement with its ratios."""
+    record_resource_ids(statement_id)
     return StatementReport(**await data.require_json(f"statement '{statement_id}'", "statements", statement_id))

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from codexcontinue import InputError
+from codexcontinue.audit import record_resource_ids
 
 from .categoriser import MerchantRule
 from .csv_columns import ColumnMapping
@@ -156,12 +157,14 @@ async def list_imports(book: BookDep) -> list[ImportRecord]:
 @router.get("/imports/{import_id}", response_model=ImportRecord)
 async def get_import(book: BookDep, import_id: str) -> ImportRecord:
     """One import."""
+    record_resource_ids(import_id)
     return await book.import_record(import_id)
 
 
 @router.delete("/imports/{import_id}")
 async def delete_import(book: BookDep, import_id: str) -> dict[str, int]:
     """Remove an import and the transactions it added."""
+    record_resource_ids(import_id)
     return {"removed": await book.delete_import(import_id)}
 
 

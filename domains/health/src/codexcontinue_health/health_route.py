@@ -37,13 +37,12 @@ class HealthRoute(APIRoute):
 
 
 def forget_path_parameters(request: Request) -> None:
-    """Keep a route's raw path parameters out of its audit record.
+    """Keep a route's raw path parameters out of the access log and the error log.
 
-    The core's audit records every path parameter as sent and rebuilds the route's template from
-    them; a caller may type PHI into one (a name where an ICD-10 code belongs). A route that validates
-    what it was sent calls this first: the request's path becomes the route's template (so the audit
-    record and the access-log line show `/icd10/codes/{code}`), and the route then names only
-    validated ids with `record_resources`.
+    A caller may type PHI into a path parameter (a name where an ICD-10 code belongs). A route that
+    validates what it was sent calls this first: the request's path becomes the route's template (the
+    access-log line shows `/icd10/codes/{code}`), and the route then names only validated ids with
+    `record_resources`, the only ids the audit keeps.
     """
     route = request.scope.get("route")
     if route is not None:  # the template (under the pack's prefix): the raw value is in no record or log line
