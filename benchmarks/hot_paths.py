@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import time
 
 import numpy as np
 from finance_import import measure as import_transactions
-from harness import REPO, Section, Target, median
-
-CORPUS = REPO / "domains" / "health" / "tests" / "data" / "deid_corpus.jsonl"
-
+from harness import Section, Target, median
 
 def _mb_per_s(function, texts: list[str], repeats: int = 3) -> float:
     size = sum(len(text.encode()) for text in texts) / 1e6
@@ -24,35 +20,11 @@ def _mb_per_s(function, texts: list[str], repeats: int = 3) -> float:
 
 
 def deidentification() -> tuple[str, list[Target]]:
-    """Our de-identification against presidio's own recognisers on the same synthetic notes."""
-    from presidio_analyzer import AnalyzerEngine, RecognizerRegistry
-    from presidio_analyzer import predefined_recognizers as builtin
-    from presidio_analyzer.nlp_engine import NoOpNlpEngine
+    """The health pack's de-identifier, in-process and through its batch route (benchmarks/health_deid.py)."""
+    import health_deid
 
-    from codexcontinue_health.deidentify import Mode, deidentify
-
-    texts = [json.loads(line)["text"] for line in CORPUS.read_text().splitlines()[:200]]
-    ours = _mb_per_s(lambda text: deidentify(text, Mode.REDACT, key=b"bench", remember=False), texts)
-    registry = RecognizerRegistry()
-    # load_predefined_recognizers() fails in presidio 2.2.366; its e-mail and URL recognisers are left
-    # out because they try to download the public-suffix list at run time.
-    for recognizer in (builtin.PhoneRecognizer, builtin.UsSsnRecognizer, builtin.IpRecognizer, builtin.DateRecognizer,
-                       builtin.CreditCardRecognizer, builtin.UsLicenseRecognizer, builtin.MedicalLicenseRecognizer):  # fmt: skip
-        registry.add_recognizer(recognizer())
-    engine = AnalyzerEngine(
-        registry=registry, nlp_engine=NoOpNlpEngine(models=[{"lang_code": "en", "model_name": "none"}]),
-        supported_languages=["en"],
-    )  # fmt: skip
-    presidio = _mb_per_s(lambda text: engine.analyze(text, language="en"), texts)
-    body = (
-        f"PHI de-identification of {len(texts)} synthetic notes ({sum(map(len, texts)) / 1000:.0f} kB), redact mode, "
-        f"median of 3 passes: **{ours:.2f} MB/s**, detection and replacement. For comparison, presidio's analyzer "
-        f"with its pattern recognisers (phone, SSN, IP, date, card, licences) detects (without replacing) at **{presidio:.2f} MB/s** on the same notes "
-        f"({ours / presidio:.2f}x). presidio's *default* analyzer needs the spaCy model `en_core_web_lg`, which is not "
-        "on PyPI and cannot be installed here, so both run without an NLP model; the health pack's recall targets "
-        "are in domains/health/docs/deid-quality.md."
-    )
-    return body, []
+    section = health_deid.run()
+    return section.body, section.targets
 
 
 def transactions(rows: int = 1_000_000) -> tuple[str, list[Target]]:

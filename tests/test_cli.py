@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from distributions import install_pack
 
 from codexcontinue.logs import configure_logging
@@ -54,6 +55,39 @@ def test_a_bad_scope_is_refused_with_the_accepted_forms(tmp_path):
     )  # fmt: skip
     assert result.returncode == 2
     assert "use 'admin', '<pack>:read' or '<pack>:write'" in result.stderr
+
+
+@pytest.fixture
+def restored_logging():
+    """Put back the root logger's handlers and level: a handler on pytest's captured stream must not
+    outlive the test."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:], root.level = handlers, level
+
+
+def test_libraries_write_no_info_lines_at_the_default_level(capsys, restored_logging):
+    configure_logging("INFO")
+    logging.getLogger("presidio-analyzer").info("Fetching all recognizers for language en")
+    logging.getLogger("uvicorn.access").info('127.0.0.1:5000 - "GET /healthz HTTP/1.1" 200')
+    logging.getLogger("presidio-analyzer").warning("recognizer failed")
+    logging.getLogger("codexcontinue.api").info("pack legal quarantined")
+    logging.getLogger("codexcontinue_health.routes").info("batch done")
+    written = capsys.readouterr().err
+    assert "Fetching all recognizers" not in written and "GET /healthz" not in written
+    assert "recognizer failed" in written and "pack legal quarantined" in written and "batch done" in written
+
+
+def test_debug_lets_library_lines_through(capsys, restored_logging):
+    configure_logging("debug")
+    logging.getLogger("presidio-analyzer").info("Fetching all recognizers for language en")
+    assert "Fetching all recognizers" in capsys.readouterr().err
+
+
+def test_an_unknown_log_level_is_refused_with_the_accepted_ones(restored_logging):
+    with pytest.raises(ValueError, match="use DEBUG, INFO, WARNING or ERROR"):
+        configure_logging("chatty")
 
 
 def test_json_log_lines(capsys):

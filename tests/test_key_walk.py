@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from test_route_auth import PUBLIC, every_route_with_scope
+from test_route_auth import PUBLIC, codexcontinue_settings, every_route_with_scope  # noqa: F401 - a fixture: no
+# limit on requests without a valid key, which the walks send by the hundred
 
 from codexcontinue.api.app import create_app
 from codexcontinue.api.request_info import pack_of
@@ -62,7 +63,7 @@ def test_owned_objects_answer_404_to_a_key_of_the_same_pack_but_another_owner(ap
     owner = create_key(app, "finance:write", name="owner")
     stranger = create_key(app, "finance:write", name="stranger")
     with TestClient(app) as client:
-        job = client.post("/api/v1/jobs", json={"task": "core.generate", "arguments": {"model": "x", "prompt": "hi"}},
+        job = client.post("/api/v1/jobs", json={"task": "core.generate", "arguments": {"model": "finance-analyst", "prompt": "hi"}},
                           headers=headers(owner)).json()  # fmt: skip
         statement = upload(client, "POST", "/api/v1/finance/statements", "apple_fy2023_statement.csv", owner)
         imported = upload(client, "POST", "/api/v1/finance/transactions/imports", "chase_checking.csv", owner)

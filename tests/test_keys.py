@@ -44,6 +44,13 @@ async def test_bad_scopes_are_refused_with_the_accepted_forms(keyring):
         await keyring.create("x", ["legal:delete"])
 
 
+@pytest.mark.parametrize("name", ["two\nlines", "tab\there", "bell\x07"])
+async def test_a_key_name_with_a_control_character_is_refused(keyring, name):
+    with pytest.raises(KeyRequestError, match="holds a control character"):
+        await keyring.create(name, ["legal:read"])
+    assert await keyring.list() == []
+
+
 async def test_revoke(keyring):
     token, key = await keyring.create("ci", ["admin"])
     await keyring.revoke(key.prefix)

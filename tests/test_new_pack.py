@@ -41,6 +41,28 @@ def test_bad_names_are_refused_with_the_reason(tmp_path, name, message):
         render_pack(name, tmp_path / "pack")
 
 
+@pytest.mark.parametrize("answer", ["description", "title", "author", "base_model"])
+@pytest.mark.parametrize("character", ["\n", "\r", "\t", "\x00", "\x1b", "\u2028"])
+def test_an_answer_with_a_control_character_is_refused_and_nothing_is_written(tmp_path, answer, character):
+    with pytest.raises(ScaffoldError, match=rf"The answer '{answer}': it holds a control character .* at character 4; "):
+        render_pack("recipes", tmp_path / "pack", **{answer: f"two{character}lines"})
+    assert not (tmp_path / "pack").exists()
+
+
+@pytest.mark.parametrize("answer", ["description", "title", "author", "base_model", "core_version", "plugin_api"])
+def test_an_answer_that_would_break_a_generated_string_is_refused(tmp_path, answer):
+    with pytest.raises(ScaffoldError, match=f"Validation error for question '{answer}': Leave out double quotes"):
+        render_pack("recipes", tmp_path / "pack", **{answer: 'A "smart" pack'})
+
+
+def test_the_cli_prints_a_refusal_with_brackets_in_it_as_text(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "codexcontinue.cli", "new-pack", "x[/red]", "--dir", str(tmp_path / "pack")],
+        capture_output=True, text=True, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert done.returncode == 2 and "Pack name 'x[/red]'" in " ".join(done.stderr.split())
+
+
 def test_a_non_empty_folder_is_never_overwritten(tmp_path):
     (tmp_path / "pack").mkdir()
     (tmp_path / "pack" / "notes.txt").write_text("mine")

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import urllib.parse
 
 import pytest
 from fastapi.testclient import TestClient
@@ -19,10 +20,10 @@ from codexcontinue.api.app import create_app
 GUARDED = '''
 PLUGIN_API = ">=1,<2"
 import asyncio
-from fastapi import APIRouter
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
-from codexcontinue import LLMDep, PackInfo, hookimpl
+from codexcontinue import LLMDep, PackInfo, hookimpl, record_resources
 
 router = APIRouter()
 
@@ -49,6 +50,14 @@ async def stream() -> StreamingResponse:
             yield piece
             await asyncio.sleep(0.4)
     return StreamingResponse(pieces(), media_type="text/plain")
+
+
+@router.get("/items/{item_id}")
+async def item(item_id: str, request: Request) -> dict:
+    if item_id != "known-item":
+        raise HTTPException(404, "No such item.")
+    record_resources(request, item_id)
+    return {"id": item_id}
 
 
 @router.get("/ask")
@@ -153,7 +162,59 @@ def test_llm_tokens_per_day_are_a_quota(settings, ollama_server):
     assert ollama_server.request_count("/api/chat") == 1
 
 
+def test_requests_without_a_valid_key_are_limited_per_address_and_a_valid_key_still_works(settings):
+    client, headers = client_and_key(settings.model_copy(update={"anonymous_rate_limit": "3/minute"}))
+    forged = {"X-API-Key": "cc_000000000000_" + "a" * 43}
+    with client:
+        answers = [
+            client.get("/api/v1/legal/about").status_code,
+            client.get("/api/v1/legal/about", headers=forged).status_code,
+            client.get("/api/v1/health/no-such-route").status_code,  # unknown paths count too
+        ]
+        refused = client.get("/api/v1/legal/about")
+        assert answers == [401, 401, 401]
+        assert refused.status_code == 429 and "CODEXCONTINUE_ANONYMOUS_RATE_LIMIT" in refused.json()["detail"]
+        assert 1 <= int(refused.headers["Retry-After"]) <= 60
+        assert client.get("/api/v1/legal/about", headers=headers).status_code == 200
+        assert client.get("/healthz").status_code == 200  # the probes are public and never limited
+
+
+def test_the_limit_on_requests_without_a_key_is_shared_through_redis(settings, redis_url):
+    shared = settings.model_copy(update={"anonymous_rate_limit": "2/minute", "redis_url": SecretStr(redis_url)})
+    first, second = create_app(shared), create_app(shared)  # two replicas
+    with TestClient(first) as one, TestClient(second) as two:
+        statuses = [one.get("/api/v1/legal/about").status_code, two.get("/api/v1/legal/about").status_code,
+                    one.get("/api/v1/legal/about").status_code]  # fmt: skip
+    assert statuses == [401, 401, 429]
+
+
+def test_only_a_caller_with_a_key_learns_that_an_api_path_does_not_exist(settings):
+    client, headers = client_and_key(settings)
+    with client:
+        assert client.get("/api/v1/legal/no-such-route").status_code == 401
+        assert client.get("/api/v1/no-such-pack/x").status_code == 401
+        assert client.get("/api/v1/legal/no-such-route", headers=headers).status_code == 404
+        assert client.get("/no-such-page").status_code == 404  # outside the API
+
+
 # request hygiene ---------------------------------------------------------------------------------
+
+
+def test_a_url_over_the_limit_gets_414_before_any_route_or_audit_runs(settings):
+    client, headers = client_and_key(settings.model_copy(update={"max_url_bytes": 1000}))
+    with client:
+        started = time.monotonic()
+        long_query = client.get("/api/v1/guarded/slow?x=" + "1-" * 600, headers=headers)  # /slow takes 3 s
+        long_path = client.get("/api/v1/health/" + "a" * 1000)
+        elapsed = time.monotonic() - started
+        fits = client.get("/api/v1/health/about?x=" + "1" * 900, headers=headers)
+    assert (long_query.status_code, long_path.status_code, fits.status_code) == (414, 414, 200)
+    assert elapsed < 1  # the route never ran
+    assert "over the limit of 1000 (CODEXCONTINUE_MAX_URL_BYTES)" in long_query.json()["detail"]
+    assert long_query.headers["x-content-type-options"] == "nosniff"
+    assert [record["outcome"] for record in audit_lines(settings)] == [200]  # the 414s wrote nothing
+
+
 
 
 def test_a_body_over_the_limit_gets_413_declared_or_streamed(settings):
@@ -194,7 +255,7 @@ def test_security_headers_and_cors_off_by_default(settings):
         assert answer.headers["x-frame-options"] == "DENY"
         assert answer.headers["content-security-policy"].startswith("default-src 'none'")
         assert "access-control-allow-origin" not in answer.headers
-        assert "content-security-policy" not in client.get("/docs").headers  # the docs page loads its scripts
+        assert "script-src 'self'" in client.get("/docs").headers["content-security-policy"]  # its own scripts only
 
 
 def test_cors_allows_only_the_configured_origins(settings):
@@ -236,6 +297,44 @@ def test_health_is_always_audited_others_when_configured_and_never_the_body(sett
     assert records[1]["actor"] == "anonymous"
     assert SECRET_TEXT not in settings.audit_path.read_text()
     assert headers["X-API-Key"] not in settings.audit_path.read_text()
+
+
+PHI = "Margaret Thompsonwood 555-867-5309"
+
+
+def test_the_audit_trail_holds_route_templates_and_only_the_ids_a_pack_names(settings):
+    client, headers = client_and_key(settings.model_copy(update={"audit_packs": ["guarded"]}))
+    quoted = urllib.parse.quote(PHI)
+    with client:
+        client.get("/api/v1/guarded/items/known-item", headers=headers)  # found: the pack names it
+        client.get(f"/api/v1/guarded/items/{quoted}", headers=headers)  # not found: nothing to name
+        client.get(f"/api/v1/health/{quoted}", headers=headers)  # no such route
+        client.get(f"/api/v1/health/{quoted}")  # no such route, and no key
+        client.get(f"/api/v1/health/icd10/codes/{quoted}", headers=headers)  # refused by validation
+        client.request("BREW", "/api/v1/health/about", headers=headers)
+    records = audit_lines(settings)
+    assert [(r["action"], r["route"], r["resources"], r["outcome"]) for r in records] == [
+        ("GET", "/api/v1/guarded/items/{item_id}", ["known-item"], 200),
+        ("GET", "/api/v1/guarded/items/{item_id}", [], 404),
+        ("GET", "unmatched", [], 404),
+        ("GET", "unmatched", [], 401),
+        ("GET", "/api/v1/health/icd10/codes/{code}", [], 422),
+        ("OTHER", "/api/v1/health/about", [], 405),
+    ]
+    written = settings.audit_path.read_text().lower()
+    assert not [piece for piece in ("margaret", "thompsonwood", "867-5309", "brew") if piece in written]
+
+
+def test_requests_without_a_key_write_short_audit_records_whatever_their_url(settings):
+    client, _ = client_and_key(settings.model_copy(update={"anonymous_rate_limit": ""}))
+    with client:
+        for _ in range(50):
+            client.get("/api/v1/health/about?x=" + "1-" * 4000)  # 8,000 bytes: under the URL limit
+            client.get("/api/v1/health/" + "Thompsonwood" * 600)  # 7,200 bytes, and no such route
+            client.get("/api/v1/health/about?x=" + "1-" * 32_500)  # 65 KB: refused (414), not audited
+    records = audit_lines(settings)
+    assert len(records) == 100 and {record["outcome"] for record in records} == {401}
+    assert settings.audit_path.stat().st_size < 100 * 250  # before: 3.2 MB for the 65 KB requests alone
 
 
 def test_key_changes_are_audited_with_the_key_prefix_as_resource(settings):

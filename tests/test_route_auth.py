@@ -10,7 +10,15 @@ from fastapi.routing import iter_route_contexts
 from codexcontinue.api.deps import READ_METHODS, SCOPE_EXTENSION
 from codexcontinue.api.request_info import pack_of
 
-PUBLIC = {"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json"}
+PUBLIC = {"/healthz", "/readyz", "/docs", "/docs/oauth2-redirect", "/redoc", "/openapi.json", "/docs-assets/redoc.js"}
+DOCS_FILES = "/docs-assets"  # the docs pages' scripts and styles, public too: tests/test_docs_assets.py
+
+
+@pytest.fixture
+def codexcontinue_settings(codexcontinue_settings):
+    """The walks send far more requests without a valid key, from one address, than the limit on
+    them allows (CODEXCONTINUE_ANONYMOUS_RATE_LIMIT, tested in test_request_guards.py): no limit here."""
+    return codexcontinue_settings.model_copy(update={"anonymous_rate_limit": ""})
 
 
 def every_route(app) -> list[tuple[str, str]]:
@@ -22,6 +30,8 @@ def every_route_with_scope(app) -> list[tuple[str, str, str]]:
     """(method, concrete path, 'read' or 'write') for every route."""
     routes = []
     for route in iter_route_contexts(app.routes):
+        if route.path == DOCS_FILES:  # a folder of static files, all public
+            continue
         path = re.sub(r"\{[^}]+\}", "x", route.path)
         marked_read = (getattr(route.original_route, "openapi_extra", None) or {}).get(SCOPE_EXTENSION) == "read"
         for method in sorted(getattr(route.original_route, "methods", None) or {"GET"}):

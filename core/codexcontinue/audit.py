@@ -2,7 +2,10 @@
 
 Records go to an append-only JSON-lines file (always) and, with Redis, to the stream
 `codexcontinue:audit`, trimmed to the retention period. Packs name the resources a request
-touched with `record_resources(request, *ids)`; path parameters are recorded on their own.
+touched with `record_resources(request, *ids)` (or `record_resource_ids(*ids)` where the request
+is not at hand): ids the pack created or validated, never what the caller sent as such (a path
+parameter is not recorded unless the pack names it). A request that fails (status 400 or more)
+is recorded without resources: it touched nothing, and what it named may be anything a caller typed.
 """
 
 from __future__ import annotations
@@ -11,7 +14,9 @@ import json
 import logging
 import time
 from collections import deque
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass, field
 from typing import Any, TextIO
 
@@ -20,6 +25,7 @@ from .store import RedisStore, Store
 
 STREAM = "codexcontinue:audit"
 log = logging.getLogger("codexcontinue.audit")
+_NAMED: ContextVar[list[str] | None] = ContextVar("codexcontinue_audit_resources", default=None)
 
 
 @dataclass
@@ -31,15 +37,35 @@ class AuditRecord:
     actor_name: str
     action: str  # the HTTP method
     pack: str
-    route: str  # the route template, e.g. /api/v1/legal/matters/{matter_id}
+    route: str  # the route template, e.g. /api/v1/legal/matters/{matter_id}; 'unmatched' for no route
     resources: list[str] = field(default_factory=list)
     outcome: int = 0  # the HTTP status
     duration_ms: float = 0.0
 
 
 def record_resources(request: Any, *ids: str) -> None:
-    """Name the resources (ids, never contents) this request touched, for its audit record."""
+    """Name the resources this request touched, for its audit record: ids the pack created, found
+    or validated (a document id, an existing matter, a valid code), never contents or raw input."""
     request.state.audit_resources = [*getattr(request.state, "audit_resources", []), *ids]
+
+
+def record_resource_ids(*ids: str) -> None:
+    """`record_resources` for code without the request at hand (a helper, a route that takes no
+    `Request`): names resources the current request touched; outside an audited request, nothing."""
+    named = _NAMED.get()
+    if named is not None:
+        named.extend(ids)
+
+
+@contextmanager
+def collecting_resources() -> Iterator[list[str]]:
+    """For the audit middleware: the list `record_resource_ids` fills during one request."""
+    named: list[str] = []
+    token = _NAMED.set(named)
+    try:
+        yield named
+    finally:
+        _NAMED.reset(token)
 
 
 class AuditTrail:

@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from enum import Enum
 from pathlib import Path
@@ -19,8 +20,10 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
+from .invocation import command, with_runnable_commands
 from .ml.models_cli import models_app
 from .settings import ENV_PREFIX, CoreSettings, SettingsError, load_core_settings
 
@@ -91,25 +94,125 @@ def serve(
 ) -> None:
     """Run the API, the UI and an in-process worker together: the one-machine way to start."""
     settings = _settings(api_host=host, ui_host=host, api_port=api_port, ui_port=ui_port)
+    _refuse_busy_ports(
+        ("API", settings.api_host, settings.api_port, "serve --api-port"),
+        ("UI", settings.ui_host, settings.ui_port, "serve --ui-port"),
+    )
     token = asyncio.run(_first_admin_key(settings))
     env = {**os.environ, f"{ENV_PREFIX}API_URL": settings.backend_url}
     # SIGTERM becomes SystemExit so that the `finally` below stops the UI. Without this the UI
     # outlives `kill <serve>`: uvicorn re-raises the signal it caught once it has shut down.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
-    ui = subprocess.Popen(_streamlit_command(settings.ui_host, settings.ui_port), env=env)
+    # The UI's own banner and INFO lines would bury the box printed below; its warnings still show.
+    ui = subprocess.Popen(
+        _streamlit_command(settings, log_level="warning"), env=env, stdout=subprocess.DEVNULL
+    )
     try:
-        out.print(f"CodexContinue API: {settings.backend_url}  (docs at {settings.backend_url}/docs)")
-        out.print(f"CodexContinue UI:  http://{_display_host(settings.ui_host)}:{settings.ui_port}")
-        if token:
-            out.print(f"Admin API key (shown once, sign in with it): {token}", soft_wrap=True)
-        sys.stdout.flush()
-        _run_api(settings, in_process_worker=True)
+        import uvicorn
+
+        server = uvicorn.Server(uvicorn.Config(**_api_options(settings, in_process_worker=True)))
+        startup = _StartupWatch(server, ui, settings, token)
+        threading.Thread(target=startup.announce_when_up, daemon=True, name="serve-announcer").start()
+        server.run()
+        if startup.ui_failed or not server.started:
+            raise typer.Exit(1)
     finally:
         ui.terminate()
         try:
             ui.wait(timeout=10)
         except subprocess.TimeoutExpired:
             ui.kill()
+
+
+UI_START_TIMEOUT_S = 120.0
+BOX_WIDTH = 100  # the box's least width: the admin key and the addresses each fit on one line
+
+
+class _StartupWatch:
+    """Waits until the API and the UI both answer, then prints where they are and the admin key."""
+
+    def __init__(self, server: Any, ui: subprocess.Popen, settings: CoreSettings, token: str | None) -> None:
+        self.server, self.ui, self.settings, self.token = server, ui, settings, token
+        self.ui_failed = False
+
+    def announce_when_up(self) -> None:
+        """Print the box once both parts are up, or stop `serve` when the UI died on the way."""
+        import urllib.error
+        import urllib.request
+
+        health = f"{_ui_address(self.settings)}/_stcore/health"
+        deadline = time.monotonic() + UI_START_TIMEOUT_S
+        while not self.server.started:
+            if self.server.should_exit:
+                return
+            time.sleep(0.1)
+        while time.monotonic() < deadline:
+            if self.ui.poll() is not None:
+                err.print(f"[red]The UI stopped while starting (exit code {self.ui.returncode}); "
+                          "the lines above say why. Stopping the API.[/red]")  # fmt: skip
+                self.ui_failed = True
+                self.server.should_exit = True
+                return
+            try:
+                with urllib.request.urlopen(health, timeout=2) as answer:
+                    if answer.status == 200:
+                        break
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.2)
+        else:
+            err.print(f"[yellow]The UI has not answered at {health} after {UI_START_TIMEOUT_S:g} s.[/yellow]")
+        # Never narrower than the key: a key split over two lines cannot be copied in one go.
+        Console(width=max(out.width, BOX_WIDTH)).print(_started_box(self.settings, self.token))
+        sys.stdout.flush()
+
+
+def _started_box(settings: CoreSettings, token: str | None) -> Any:
+    """The last thing `serve` prints: where the UI and the API are, and how to sign in."""
+    from rich.panel import Panel
+    from rich.text import Text
+
+    lines = Text()
+    lines.append("Open the UI:  ", style="bold")
+    lines.append(f"{_ui_address(settings)}\n")
+    lines.append("API:          ", style="bold")
+    lines.append(f"{settings.backend_url}  (docs at {settings.backend_url}/docs)\n\n")
+    if token:
+        lines.append("Admin API key (shown once, sign in with it):\n", style="bold")
+        lines.append(f"{token}\n", style="bold green")
+        lines.append("Keep it somewhere safe: only its hash is stored.\n")
+    else:
+        lines.append("Sign in with an API key you created before; to make another:\n")
+        lines.append(f"{command('keys create --name me --scope admin')}\n")
+    lines.append("\nStop with Ctrl+C.")
+    return Panel(lines, title="CodexContinue is running", expand=False, border_style="green")
+
+
+def _ui_address(settings: CoreSettings) -> str:
+    return f"http://{_display_host(settings.ui_host)}:{settings.ui_port}"
+
+
+def _refuse_busy_ports(*servers: tuple[str, str, int, str]) -> None:
+    """Exit 1, naming the port and the option that changes it, when a server could not listen.
+
+    Each entry is (what, host, port, the command line that picks another port, without the port).
+    """
+    from .ports import port_is_free
+
+    ports = [port for _, _, port, _ in servers]
+    if len(set(ports)) < len(ports):
+        err.print(f"[red]The API and the UI cannot share port {ports[0]}: give each its own "
+                  f"(`{command('serve --api-port 8000 --ui-port 8501')}`).[/red]")  # fmt: skip
+        raise typer.Exit(1)
+    for what, host, port, change in servers:
+        if not port_is_free(host, port):
+            err.print(
+                f"[red]Port {port} on {host}, where the {what} would listen, is already in use (another "
+                f"program, or a CodexContinue that is still running). Stop that program, or pick another port: "
+                f"`{command(f'{change} {port + 1}')}`.[/red]",
+                soft_wrap=True,
+            )
+            raise typer.Exit(1)
 
 
 async def _first_admin_key(settings: CoreSettings) -> str | None:
@@ -131,46 +234,51 @@ async def _first_admin_key(settings: CoreSettings) -> str | None:
 @app.command()
 def api(host: HostOption = None, port: PortOption = None, reload: bool = typer.Option(False, help="Reload on code changes (development).")) -> None:
     """Run the backend API (FastAPI under uvicorn)."""
-    settings = _settings(api_host=host, api_port=port)
-    _run_api(settings, reload=reload)
-
-
-def _run_api(settings: CoreSettings, *, reload: bool = False, in_process_worker: bool = False) -> None:
     import uvicorn
 
+    settings = _settings(api_host=host, api_port=port)
+    _refuse_busy_ports(("API", settings.api_host, settings.api_port, "api --port"))
+    uvicorn.run(**_api_options(settings), reload=reload)
+
+
+def _api_options(settings: CoreSettings, *, in_process_worker: bool = False) -> dict[str, Any]:
+    """uvicorn's options for the API app; logging goes through `configure_logging` first."""
     from .logs import configure_logging
 
     configure_logging(settings.log_level, settings.log_json)
     if in_process_worker:
         os.environ[f"{ENV_PREFIX}IN_PROCESS_WORKER"] = "true"
-    uvicorn.run(
-        "codexcontinue.api.app:create_app",
-        factory=True,
-        host=settings.api_host,
-        port=settings.api_port,
-        reload=reload,
-        log_config=None,
-    )
+    return {
+        "app": "codexcontinue.api.app:create_app",
+        "factory": True,
+        "host": settings.api_host,
+        "port": settings.api_port,
+        "log_config": None,
+    }
 
 
 @app.command()
 def ui(host: HostOption = None, port: PortOption = None) -> None:
     """Run the Streamlit UI shell."""
     settings = _settings(ui_host=host, ui_port=port)
-    command = _streamlit_command(settings.ui_host, settings.ui_port)
+    _refuse_busy_ports(("UI", settings.ui_host, settings.ui_port, "ui --port"))
+    command = _streamlit_command(settings)
     sys.stdout.flush()
     # This process becomes Streamlit, so a stop signal (`docker stop`, `kill`) reaches it directly
     # and no orphan is left behind.
     os.execv(command[0], command)
 
 
-def _streamlit_command(host: str, port: int) -> list[str]:
-    shell = Path(__file__).parent / "ui" / "shell.py"
+def _streamlit_command(settings: CoreSettings, log_level: str = "info") -> list[str]:
+    """The Streamlit command line of the UI. Its uploaders state the API's body limit, in whole MB."""
+    server = Path(__file__).parent / "ui" / "server.py"
+    upload_mb = max(1, settings.max_body_bytes // (1024 * 1024))
     return [
-        sys.executable, "-m", "streamlit", "run", str(shell),
-        "--server.address", host, "--server.port", str(port),
+        sys.executable, "-m", "streamlit", "run", str(server),
+        "--server.address", settings.ui_host, "--server.port", str(settings.ui_port),
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
-        "--client.toolbarMode", "minimal",
+        "--client.toolbarMode", "minimal", "--server.maxUploadSize", str(upload_mb),
+        "--logger.level", log_level,
     ]  # fmt: skip
 
 
@@ -239,7 +347,8 @@ def packs_list(as_json: JsonOption = False) -> None:
         return
     table = Table("pack", "version", "state", "origin", "plugin API", "error")
     for row in rows:
-        table.add_row(row["name"], row["version"], row["state"], row["origin"], row["api_range"] or "", row["error"] or "")
+        error = with_runnable_commands(row["error"] or "")
+        table.add_row(row["name"], row["version"], row["state"], row["origin"], row["api_range"] or "", error)
     out.print(table)
 
 
@@ -253,14 +362,14 @@ def packs_info(name: str, as_json: JsonOption = False) -> None:
     create_app(settings, registry=registry)
     status = registry.statuses.get(name)
     if status is None:
-        err.print(f"[red]No pack named {name!r} is installed; see `codexcontinue packs list`.[/red]")
+        err.print(f"[red]No pack named {name!r} is installed; see `{command('packs list')}`.[/red]")
         raise typer.Exit(1)
     row = status.as_dict()
     if as_json:
         print(json.dumps(row, indent=2))
         return
     for field, value in row.items():
-        shown = "\n".join(value) if isinstance(value, list) else (value or "")
+        shown = "\n".join(value) if isinstance(value, list) else with_runnable_commands(str(value or ""))
         out.print(f"[bold]{field}[/bold]: {shown}")
 
 
@@ -308,7 +417,7 @@ def packs_doctor(as_json: JsonOption = False) -> None:
     else:
         table = Table("pack", "problem", "fix")
         for finding in findings:
-            table.add_row(finding.pack, finding.problem, finding.fix)
+            table.add_row(finding.pack, with_runnable_commands(finding.problem), with_runnable_commands(finding.fix))
         out.print(table)
     if findings:
         raise typer.Exit(1)
@@ -329,9 +438,9 @@ def new_pack(
     try:
         render_pack(name, target, title=title, description=description, base_model=base_model)
     except ScaffoldError as error:
-        err.print(f"[red]{error}[/red]")
+        err.print(f"[red]{escape(str(error))}[/red]")
         raise typer.Exit(2) from None
-    out.print(f"Created pack '{name}' in {target}. Next: cd {target} && pip install -e '.[test]' && pytest")
+    out.print(escape(f"Created pack '{name}' in {target}. Next: cd {target} && pip install -e '.[test]' && pytest"))
 
 
 # config --------------------------------------------------------------------------------------

@@ -64,6 +64,10 @@ class KeyRing:
     async def create(self, name: str, scopes: list[str], expires_in: float | None = None) -> tuple[str, ApiKey]:
         """Make a key (expiring after `expires_in` seconds when given); returns the full token
         (shown once, never stored) and its record."""
+        if not name.isprintable():
+            raise KeyRequestError(
+                f"Key name {name!r} holds a control character (a newline, a tab, ...); give a name on one line."
+            )
         bad = [s for s in scopes if not SCOPE_PATTERN.match(s)]
         if bad or not scopes:
             raise KeyRequestError(

@@ -55,7 +55,16 @@ class CoreSettings(BaseSettings):
         default=["http://127.0.0.1:11434"], description="Ollama base URLs, comma-separated."
     )
     ollama_connect_timeout: float = 5.0
-    ollama_read_timeout: float = 120.0
+    ollama_read_timeout: float = Field(
+        default=120.0,
+        gt=0,
+        description="Seconds Ollama may stay silent: before the first piece of an answer, and between two pieces.",
+    )
+    llm_call_timeout_s: float = Field(
+        default=900.0,
+        gt=0,
+        description="Seconds one LLM call may take in all, schema retries included (a job's own time limit also applies).",
+    )
     llm_cache_ttl: float = Field(
         default=3600, ge=0, description="Seconds an LLM reply stays in the response cache; 0 turns the cache off."
     )
@@ -81,8 +90,16 @@ class CoreSettings(BaseSettings):
         validate_default=False,  # a known-good default; skipping its parse keeps `limits` out of every CLI start
         description="Requests per key and pack, e.g. '600/minute'; empty: no limit.",
     )
+    anonymous_rate_limit: str = Field(
+        default="60/minute",
+        validate_default=False,
+        description="Requests without a valid API key per client address, e.g. '60/minute'; empty: no limit.",
+    )
     llm_tokens_per_day: int = Field(default=1_000_000, ge=0, description="LLM tokens per key per day; 0: no quota.")
     max_body_bytes: int = Field(default=50 * 1024 * 1024, gt=0, description="Largest request body accepted (413 above).")
+    max_url_bytes: int = Field(
+        default=8 * 1024, gt=0, description="Longest URL (path and query string) accepted (414 above, before anything runs)."
+    )
     request_timeout_s: float = Field(
         default=120.0, gt=0, description="Seconds a request may take before its answer starts (504 after)."
     )
@@ -118,7 +135,7 @@ class CoreSettings(BaseSettings):
                 raise ValueError(f"{host!r} is not a URL; write it as http://host:11434")
         return [host.rstrip("/") for host in hosts]
 
-    @field_validator("rate_limit")
+    @field_validator("rate_limit", "anonymous_rate_limit")
     @classmethod
     def _rate_limit_parses(cls, value: str) -> str:
         if value:

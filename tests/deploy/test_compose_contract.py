@@ -82,6 +82,23 @@ def test_no_service_runs_as_root(files):
         assert user and user.split(":")[0] not in ("0", "root"), f"{name} in {files} runs as {user}"
 
 
+def _image_environment(dockerfile: str) -> dict[str, str]:
+    """The `ENV NAME=value` settings of a Dockerfile (every stage)."""
+    text = (REPO / dockerfile).read_text().replace("\\\n", " ")
+    return dict(re.findall(r"(\w+)=(\S+)", " ".join(re.findall(r"^ENV (.+)$", text, flags=re.MULTILINE))))
+
+
+@pytest.mark.parametrize("files", FILES)
+def test_a_read_only_service_can_write_where_its_image_writes(files):
+    for name, service in services(files):
+        if not service.get("read_only") or "build" not in service:
+            continue
+        writable = set(service.get("tmpfs", [])) | {str(v).split(":")[1] for v in service.get("volumes", [])}
+        image = _image_environment(service["build"]["dockerfile"])
+        for variable in ("HOME", "CODEXCONTINUE_DATA_DIR"):  # $HOME, and the audit file and embedded store
+            assert image[variable] in writable, f"{name} in {files}: {image[variable]} ({variable}) is read-only"
+
+
 def _command_lines(service):
     if "command" in service:
         yield service["command"]

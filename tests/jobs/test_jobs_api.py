@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from codexcontinue.api.app import create_app
@@ -137,7 +138,7 @@ def test_bad_submissions_say_what_is_wrong(backend, make_key):
 
 def test_core_generate_streams_the_models_tokens(embedded_settings, ollama_server, make_key):
     settings = embedded_settings.model_copy(update={"ollama_hosts": [ollama_server.url]})
-    headers = make_key(settings, "someotherpack:read")  # core.* tasks need only a valid key
+    headers = make_key(settings, "admin")  # a base model, which no pack's scope covers
     with LiveBackend(create_app(settings)) as live:
         accepted = submit(live, headers, "core.generate", model="llama3.2:1b", prompt="say hello to the jobs")
         job_id = accepted.json()["id"]
@@ -148,6 +149,37 @@ def test_core_generate_streams_the_models_tokens(embedded_settings, ollama_serve
     assert events[-1]["data"]["state"] == "complete"
     assert events[-1]["data"]["result"] == {"model": "llama3.2:1b", "text": tokens}
     assert "say hello to the jobs" in tokens
+
+
+def test_core_generate_needs_the_write_scope_of_the_pack_whose_model_it_calls(codexcontinue_settings, make_key):
+    settings = codexcontinue_settings.model_copy(update={"packs": ["legal", "finance"]})
+    app = create_app(settings)
+    with TestClient(app) as client:
+
+        def submit_as(model: str, *scopes: str) -> int:
+            job = {"task": "core.generate", "arguments": {"model": model, "prompt": "hi"}}
+            return client.post("/api/v1/jobs", json=job, headers=make_key(settings, *scopes)).status_code
+
+        answers = {
+            "legal:read": submit_as("legal-analyst", "legal:read"),
+            "metrics:read": submit_as("legal-analyst", "metrics:read"),
+            "finance:write": submit_as("legal-analyst", "finance:write"),
+            "legal:write": submit_as("legal-analyst", "legal:write"),
+            "legal:write, tagged": submit_as("legal-analyst:latest", "legal:write"),
+            "legal:write, base model": submit_as("llama3.2:1b", "legal:write"),
+            "admin, base model": submit_as("llama3.2:1b", "admin"),
+        }
+        refused = client.post(
+            "/api/v1/jobs", json={"task": "core.generate", "arguments": {"model": "legal-analyst", "prompt": "hi"}},
+            headers=make_key(settings, "legal:read"),
+        )  # fmt: skip
+    assert answers == {
+        "legal:read": 403, "metrics:read": 403, "finance:write": 403, "legal:write": 202, "legal:write, tagged": 202,
+        "legal:write, base model": 403, "admin, base model": 202,
+    }  # fmt: skip
+    assert refused.json()["detail"] == (
+        "This API key lacks the 'legal:write' scope, which core.generate needs for that model."
+    )
 
 
 def test_queue_depth_is_a_metric(redis_settings, make_key):

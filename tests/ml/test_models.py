@@ -8,10 +8,22 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from ollama import Client
+
 from codexcontinue.cli import app
-from codexcontinue.ml.errors import LLMUnavailable
-from codexcontinue.ml.models import Action, ModelAction, ensure_models, model_table, parse_parameters
+from codexcontinue.doctor import diagnose
+from codexcontinue.ml.errors import LLMError, LLMUnavailable
+from codexcontinue.ml.models import (
+    Action,
+    ModelAction,
+    create_model,
+    ensure_models,
+    model_table,
+    normalize_name,
+    parse_parameters,
+)
 from codexcontinue.ml.ollama_backend import OllamaBackend
+from codexcontinue.settings import CoreSettings
 from codexcontinue.specs import ModelSpec
 from codexcontinue.testing.ollama_server import OllamaTestServer
 
@@ -109,19 +121,136 @@ async def test_model_table_shows_each_spec_beside_ollama(backend: OllamaBackend)
 
 
 def test_parameters_are_read_the_way_ollama_prints_them() -> None:
+    # server/routes.go: GetModelInfo prints each option with fmt.Sprintf("%-*s %#v", 30, k, v),
+    # ranging over a map (any order); numbers are float64 (1e+06), strings Go-quoted (strconv.Quote)
     text = (
-        'num_ctx                        8192\n'
-        'stop                           "<|start_header_id|>"\n'
-        'stop                           "<|eot_id|>"\n'
         'temperature                    0.1\n'
-        'use_mmap                       false'
+        'stop                           "<|start_header_id|>"\n'
+        'num_ctx                        1e+06\n'
+        'stop                           "\\x1b[0m"\n'
+        'stop                           "tab\\there \\"quoted\\" \\\\ \\u200b <｜User｜>"\n'
+        'use_mmap                       false\n'
+        'mirostat_eta                   1.5e-05\n'
+        'seed                           7'
     )
     assert parse_parameters(text) == {
-        "num_ctx": [8192],
-        "stop": ["<|start_header_id|>", "<|eot_id|>"],
         "temperature": [0.1],
+        "stop": ["<|start_header_id|>", "\x1b[0m", 'tab\there "quoted" \\ \u200b <｜User｜>'],
+        "num_ctx": [1_000_000],
         "use_mmap": [False],
+        "mirostat_eta": [1.5e-05],
+        "seed": [7],
     }
+
+
+async def test_options_ollama_prints_in_go_syntax_do_not_look_changed(backend: OllamaBackend) -> None:
+    # a stop sequence with a control character and a large num_ctx: before, the model was
+    # recreated at every worker start because the Go-quoted value never matched the spec
+    spec = ModelSpec(
+        name="dev-colours", base=BASE_MODEL, options={"stop": ["\x1b[0m", "<end>"], "num_ctx": 1_000_000, "top_p": 0.95}
+    )
+    assert (await ensure_models(backend, [spec]))[0].action is Action.CREATED
+    for _ in range(5):  # the server prints parameters in a new order each time, as Go does
+        assert await ensure_models(backend, [spec]) == [ModelAction("dev-colours", Action.UNCHANGED)]
+    assert (await model_table(backend, [spec]))[0].state == "ready"
+
+
+async def test_the_base_models_parameters_stay_under_the_specs_options(
+    backend: OllamaBackend, ollama_server: OllamaTestServer
+) -> None:
+    # server/create.go: setParameters keeps the base's parameters that the request does not set
+    spec = ModelSpec(name="dev-cool", base=BASE_MODEL, options={"temperature": 0})
+    await ensure_models(backend, [spec])
+    shown = parse_parameters((await backend.show("dev-cool"))["parameters"])
+    assert shown == {"stop": ["<|start_header_id|>", "<|end_header_id|>", "<|eot_id|>"], "temperature": [0]}
+    assert await ensure_models(backend, [spec]) == [ModelAction("dev-cool", Action.UNCHANGED)]
+
+
+def test_names_are_normalized_the_way_ollama_lists_them() -> None:
+    # types/model/name.go: ParseName fills the defaults, DisplayShortest leaves out the default
+    # host and namespace (compared case-insensitively); the rest keeps its case
+    assert normalize_name("llama3.2") == "llama3.2:latest"
+    assert normalize_name("registry.ollama.ai/library/llama3.2:3b") == "llama3.2:3b"
+    assert normalize_name("Registry.Ollama.AI/Library/llama3.2") == "llama3.2:latest"
+    assert normalize_name("registry.ollama.ai/team/Coder:7B") == "team/Coder:7B"
+    assert normalize_name("example.com:5000/team/m") == "example.com:5000/team/m:latest"
+    assert normalize_name("Legal-Analyst") == "Legal-Analyst:latest"
+
+
+async def test_a_fully_qualified_base_is_recognised_as_present(
+    backend: OllamaBackend, ollama_server: OllamaTestServer
+) -> None:
+    spec = ModelSpec(name="dev-qualified", base=f"registry.ollama.ai/library/{BASE_MODEL}")
+    assert await ensure_models(backend, [spec]) == [ModelAction("dev-qualified", Action.CREATED)]
+    assert ollama_server.request_count("/api/pull") == 0  # offline, a re-pull would have failed
+    assert (await model_table(backend, [spec]))[0].state == "ready"
+
+
+async def test_names_keep_their_case_and_another_case_in_ollama_is_replaced(
+    backend: OllamaBackend, ollama_server: OllamaTestServer
+) -> None:
+    # server/routes.go: chat finds a model only by its exact name, create and delete by any case
+    spec = ModelSpec(name="dev-Reviewer", base=BASE_MODEL, system="Review.")
+    Client(host=ollama_server.url).create(model="dev-reviewer", from_=BASE_MODEL, system="Review.")
+    [row] = await model_table(backend, [spec])
+    assert (row.state, row.detail) == ("missing", "Ollama has it as 'dev-reviewer:latest', and chat needs the exact name")
+
+    [action] = await ensure_models(backend, [spec])
+    assert action == ModelAction("dev-Reviewer", Action.CREATED, "Ollama had it as 'dev-reviewer:latest'; chat needs the exact name")
+    assert [m for m in ollama_server.models if m.lower() == "dev-reviewer:latest"] == ["dev-Reviewer:latest"]
+    assert (await backend.chat("dev-Reviewer", [{"role": "user", "content": "hi"}])).done
+    assert await ensure_models(backend, [spec]) == [ModelAction("dev-Reviewer", Action.UNCHANGED)]
+
+
+async def test_creating_from_a_base_that_cannot_be_pulled_fails_clearly_and_leaves_nothing(
+    backend: OllamaBackend, ollama_server: OllamaTestServer
+) -> None:
+    spec = ModelSpec(name="dev-ghost", base="ghost:7b", system="Boo.")
+    with pytest.raises(LLMError) as caught:
+        await create_model(backend, spec)
+    message = str(caught.value)
+    assert message.startswith("creating model 'dev-ghost' from 'ghost:7b' failed: pull model manifest: file does not exist.")
+    assert "The model it left behind without weights was removed." in message
+    assert "`ollama pull ghost:7b`" in message and "codexcontinue models ensure" in message
+    assert "dev-ghost:latest" not in ollama_server.models
+    [row] = await model_table(backend, [spec])  # and `models list` still works
+    assert (row.state, row.detail) == ("missing", "base model 'ghost:7b' is not pulled either")
+
+
+async def test_a_model_without_weights_is_broken_with_the_fix_and_ensure_recreates_it(
+    backend: OllamaBackend, ollama_server: OllamaTestServer, codexcontinue_settings: CoreSettings
+) -> None:
+    # what Ollama 0.12.3 leaves after a create whose base could not be pulled (server/create.go)
+    spec = ModelSpec(name="dev-half", base=BASE_MODEL, system="Half.")
+    with pytest.raises(Exception, match="file does not exist"):
+        list(Client(host=ollama_server.url).create(model="dev-half", from_="ghost:7b", stream=True))
+
+    [row] = await model_table(backend, [spec])
+    assert row.state == "broken" and "no weights" in row.detail and "codexcontinue models ensure" in row.detail
+    [action] = await ensure_models(backend, [spec])
+    assert action == ModelAction("dev-half", Action.RECREATED, "it had no weights in Ollama")
+    assert (await model_table(backend, [spec]))[0].state == "ready"
+
+
+def test_models_list_and_doctor_report_a_model_without_weights_with_the_fix(
+    ollama_server: OllamaTestServer, codexcontinue_settings: CoreSettings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ollama_server.add_model("llama3.2:3b")  # the finance pack's base
+    with pytest.raises(Exception, match="file does not exist"):
+        list(Client(host=ollama_server.url).create(model="finance-analyst", from_="ghost:7b", stream=True))
+    settings = codexcontinue_settings.model_copy(update={"ollama_hosts": [ollama_server.url], "packs": ["finance"]})
+
+    [finding] = [f for f in diagnose(settings) if f.pack == "finance"]
+    assert finding.problem.startswith("Model 'finance-analyst' is broken in Ollama.")
+    assert finding.fix == "codexcontinue models ensure --pack finance"
+
+    monkeypatch.setenv("CODEXCONTINUE_PACKS", "finance")
+    monkeypatch.setenv("CODEXCONTINUE_OLLAMA_HOSTS", ollama_server.url)
+    monkeypatch.setenv("CODEXCONTINUE_DATA_DIR", str(settings.data_dir))
+    listed = CliRunner().invoke(app, ["models", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    [row] = json.loads(listed.stdout)
+    assert (row["name"], row["state"]) == ("finance-analyst", "broken") and "no weights" in row["detail"]
 
 
 PACK_WITH_A_MODEL = '''PLUGIN_API = ">=1,<2"

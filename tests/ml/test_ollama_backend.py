@@ -72,9 +72,30 @@ async def test_slow_stream_raises_llm_timeout_between_chunks(ollama_server: Olla
     ollama_server.chunk_delay = 1.0
     async with OllamaBackend([ollama_server.url], read_timeout=0.2) as backend:
         stream = await backend.chat(BASE_MODEL, USER, stream=True)
-        with pytest.raises(LLMTimeout):
+        with pytest.raises(LLMTimeout) as caught:
             async for _ in stream:
                 pass
+    assert caught.value.phase == "gap" and "stopped answering: nothing for 0.2 s" in str(caught.value)
+
+
+@pytest.mark.asyncio
+async def test_a_stream_of_steady_chunks_outlasts_the_read_timeout(ollama_server: OllamaTestServer) -> None:
+    ollama_server.script_reply("one two three four five six seven eight")
+    ollama_server.chunk_delay = 0.15
+    async with OllamaBackend([ollama_server.url], read_timeout=0.5) as backend:
+        started = time.monotonic()
+        chunks = [c async for c in await backend.chat(BASE_MODEL, USER, stream=True)]
+    assert time.monotonic() - started > 1.0  # twice the read timeout, in pieces shorter than it
+    assert "".join(c.message.content for c in chunks) == "one two three four five six seven eight"
+
+
+@pytest.mark.asyncio
+async def test_think_reaches_ollama(ollama_server: OllamaTestServer) -> None:
+    async with OllamaBackend([ollama_server.url]) as backend:
+        await backend.chat(BASE_MODEL, USER, think=False)
+        await backend.chat(BASE_MODEL, USER)
+    sent = [r.body for r in ollama_server.requests if r.path == "/api/chat"]
+    assert sent[0]["think"] is False and "think" not in sent[1]
 
 
 @pytest.mark.asyncio
@@ -95,12 +116,31 @@ async def test_missing_model_raises_model_not_found(ollama_server: OllamaTestSer
             backend.chat("ghost:1b", USER, stream=True),
             backend.generate("ghost:1b", "hi"),
             backend.delete("ghost:1b"),
-            backend.create("demo-x", "ghost:1b", "sys"),
         ):
             with pytest.raises(ModelNotFound) as caught:
                 await call
             assert caught.value.model == "ghost:1b"
             assert "'ghost:1b'" in str(caught.value) and "codexcontinue models ensure" in str(caught.value)
+
+
+@pytest.mark.asyncio
+async def test_create_reads_the_whole_stream_before_raising_its_error(ollama_server: OllamaTestServer) -> None:
+    # Ollama 0.12.3 reports a base it cannot pull inside the create stream and goes on
+    # (server/create.go: CreateHandler); create returns only when Ollama is done
+    async with OllamaBackend([ollama_server.url]) as backend:
+        steps = await backend.create("demo-x", "ghost:1b", "sys")
+        seen = []
+        with pytest.raises(LLMStreamError) as caught:
+            async for step in steps:
+                seen.append(step["status"])
+        assert "pull model manifest: file does not exist" in str(caught.value)
+        assert seen[0] == "pulling manifest" and seen[-2:] == ["writing manifest", "success"]
+        assert "demo-x:latest" in [m["model"] for m in await backend.list_models()]  # what Ollama left
+        with pytest.raises(ModelNotFound):
+            await backend.show("demo-x")
+
+        with pytest.raises(LLMStreamError, match="neither 'from' or 'files'"):
+            await backend.create("demo-y", "")
 
 
 @pytest.mark.asyncio

@@ -22,6 +22,7 @@ from codexcontinue.store import LocalStore
 from codexcontinue.testing.ollama_server import OllamaTestServer
 
 BASE_MODEL = "llama3.2:1b"  # as in conftest.py
+THINKING_MODEL = "qwen3:0.6b"
 
 
 class Verdict(BaseModel):
@@ -88,6 +89,27 @@ async def test_stream_yields_pieces_as_they_are_generated(runtime: LLMRuntime, o
     assert ollama_server.requests[-1].body["stream"] is True
 
 
+async def test_a_reasoning_models_thinking_never_reaches_the_reply(
+    runtime: LLMRuntime, ollama_server: OllamaTestServer
+) -> None:
+    # Ollama 0.12.3 separates the thinking (into message.thinking) only when the request sets
+    # think; otherwise a model that reasons writes it in its reply text (server/routes.go: ChatHandler)
+    ollama_server.add_model(THINKING_MODEL)
+    thought = "<think>\nThe user wants a verdict.\n</think>\n\n"
+    ollama_server.script_reply(thought + '{"title": "Sea", "score": 7}', thought + "The sea is blue.", thought + "Waves.")
+
+    structured = await runtime.generate(THINKING_MODEL, "Rate the sea", schema=Verdict)
+    assert structured.data == Verdict(title="Sea", score=7) and structured.text == '{"title": "Sea", "score": 7}'
+    assert (await runtime.generate(THINKING_MODEL, "Describe the sea")).text == "The sea is blue."
+    assert [piece async for piece in runtime.stream(THINKING_MODEL, "More")] == ["Waves."]
+    sent = [r.body for r in ollama_server.requests if r.path == "/api/chat"]
+    assert sent[0]["think"] is False and "think" not in sent[1] and "think" not in sent[2]
+
+    ollama_server.script_reply(thought + "Calm.")  # think=True: Ollama puts the thinking aside itself
+    assert (await runtime.generate(THINKING_MODEL, "Mood?", think=True)).text == "Calm."
+    assert ollama_server.requests[-1].body["think"] is True
+
+
 async def test_invalid_json_is_sent_back_and_the_valid_retry_is_returned(
     runtime: LLMRuntime, ollama_server: OllamaTestServer
 ) -> None:
@@ -97,6 +119,7 @@ async def test_invalid_json_is_sent_back_and_the_valid_retry_is_returned(
     assert ollama_server.request_count("/api/chat") == 2
     first, retry = (r.body for r in ollama_server.requests if r.path == "/api/chat")
     assert first["format"] == retry["format"] == Verdict.model_json_schema()
+    assert first["stream"] is retry["stream"] is True  # structured calls stream too
     assert retry["messages"][1] == {"role": "assistant", "content": '{"title": "Sea", "score": "many"'}
     assert "does not match the required JSON schema" in retry["messages"][2]["content"]
     assert result.completion_tokens > 0 and result.prompt_tokens > 0

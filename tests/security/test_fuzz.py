@@ -158,10 +158,11 @@ def ollama():
 
 @pytest.fixture(scope="module")
 def api(tmp_path_factory, ollama):
-    """`codexcontinue api` with every pack; no request rate limit or token quota (they would turn
+    """`codexcontinue api` with every pack; no request rate limits or token quota (they would turn
     the fuzz into a test of 429s)."""
     api = Api(
-        tmp_path_factory.mktemp("fuzz"), packs=PACKS, ollama_hosts=ollama.url, rate_limit="", llm_tokens_per_day="0"
+        tmp_path_factory.mktemp("fuzz"), packs=PACKS, ollama_hosts=ollama.url, rate_limit="", anonymous_rate_limit="",
+        llm_tokens_per_day="0",
     )
     try:
         api.start()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -11,6 +12,7 @@ from fastapi import APIRouter, Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.routing import iter_route_contexts
 from prometheus_client import CollectorRegistry
+from starlette.concurrency import run_in_threadpool
 
 from ..audit import AuditTrail
 from ..context import PackContext
@@ -26,11 +28,13 @@ from ..store import Store, open_store
 from .auditing import AuditMiddleware
 from .core_routes import core_router, probe_router
 from .deps import pack_scope
+from .docs_pages import add_docs_pages
 from .errors import UnexpectedErrors, declare_validation_answer, install_error_handlers
 from .http_metrics import HttpMetrics
-from .hygiene import BodyLimit, SecurityHeaders, TimeLimit
+from .hygiene import BodyLimit, SecurityHeaders, TimeLimit, UrlLimit
 from .key_routes import key_router
 from .quotas import Quotas
+from .request_info import RouteTemplates
 
 log = logging.getLogger("codexcontinue.api")
 
@@ -51,6 +55,11 @@ def create_app(
         cpu_pool = install_cpu_pool(asyncio.get_running_loop(), settings.cpu_threads)
         for name in registry.active():
             await registry.call_async(name, "startup", context=pack_context(app, name))
+        # Two pauses the first requests would otherwise take in the event loop: importing anyio's
+        # thread backend (~0.1 s, at the first sync dependency), and full garbage-collection passes
+        # over everything loaded so far (0.3 s with the health pack's tables); frozen objects are
+        # never scanned again.
+        await run_in_threadpool(gc.freeze)
         async with running_jobs(app):
             yield
         for name in reversed(registry.active()):
@@ -63,7 +72,10 @@ def create_app(
         version=_core_version(),
         description="Domain packs for private, local AI. Every /api/v1 route needs an API key.",
         lifespan=lifespan,
+        docs_url=None,  # add_docs_pages serves them from local files, not a CDN
+        redoc_url=None,
     )
+    add_docs_pages(app)
     app.state.settings = settings
     app.state.registry = registry
     app.state.store = store
@@ -83,6 +95,7 @@ def create_app(
         MLMetrics(app.state.metrics_registry),
         cache_ttl=settings.llm_cache_ttl,
         schema_retries=settings.llm_schema_retries,
+        call_timeout=settings.llm_call_timeout_s,
         budget=app.state.quotas,
     )
     attach_jobs(app)
@@ -93,16 +106,18 @@ def create_app(
     app.include_router(core_router, prefix="/api/v1")
     app.include_router(key_router, prefix="/api/v1")
     _mount_pack_routers(app, registry)
+    app.state.route_templates = RouteTemplates(app.routes)
     return app
 
 
 def _add_middleware(app: FastAPI, settings: CoreSettings) -> None:
     """Request hygiene, metrics and the audit trail; the last added runs first, so the audit and
-    the metrics also see the answers the limits give (413, 504)."""
+    the metrics also see the answers the limits give (413, 504). A URL over the limit is refused
+    (414) before anything else runs: no audit record, no pack code."""
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(TimeLimit, seconds=settings.request_timeout_s)
-    app.add_middleware(AuditMiddleware, trail=app.state.audit, settings=settings)
+    app.add_middleware(AuditMiddleware, trail=app.state.audit, settings=settings, packs=app.state.registry.statuses)
     app.add_middleware(HttpMetrics, registry=app.state.metrics_registry)
     if settings.cors_origins:
         app.add_middleware(
@@ -112,6 +127,7 @@ def _add_middleware(app: FastAPI, settings: CoreSettings) -> None:
             allow_headers=["Authorization", "X-API-Key", "Content-Type", "Last-Event-ID"],
         )
     app.add_middleware(SecurityHeaders)
+    app.add_middleware(UrlLimit, max_bytes=settings.max_url_bytes)
 
 
 def _mount_pack_routers(app: FastAPI, registry: PackRegistry) -> None:

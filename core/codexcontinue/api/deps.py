@@ -34,30 +34,44 @@ def get_llm(request: Request) -> LLMRuntime:
     return request.app.state.llm_runtime
 
 
+MISSING_KEY = (
+    "Missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'. "
+    "Create one with `codexcontinue keys create`."
+)
+INVALID_KEY = "Invalid, expired or revoked API key."
+
+
 async def current_key(
     request: Request,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
     header: Annotated[str | None, Security(_header)],
 ) -> ApiKey:
-    """The caller's API key; 401 when it is missing, unknown or revoked."""
-    token = bearer.credentials if bearer else header
-    if not token:
-        raise HTTPException(
-            401,
-            "Missing API key: send 'Authorization: Bearer <key>' or 'X-API-Key: <key>'. "
-            "Create one with `codexcontinue keys create`.",
-            headers={"WWW-Authenticate": "Bearer"},
-        )
-    keyring: KeyRing = request.app.state.keyring
-    key = await keyring.verify(token)
-    if key is None:
-        raise HTTPException(
-            401, "Invalid, expired or revoked API key.", headers={"WWW-Authenticate": "Bearer"}
-        )
-    request.state.api_key = key
+    """The caller's API key; 401 when it is missing, unknown or revoked (429 when the caller's
+    address sent too many such requests), 429 over the key's rate limit."""
+    key = await authenticate(request, bearer.credentials if bearer else header)
     CALLER.set(key.prefix)
     await request.app.state.quotas.hit_request(key.prefix, pack_of(request.url.path) or "core")
     return key
+
+
+async def authenticate(request: Request, token: str | None) -> ApiKey:
+    """The key `token` is. Otherwise the failure counts against the caller's address
+    (`CODEXCONTINUE_ANONYMOUS_RATE_LIMIT`: `QuotaExceeded` past it) and the answer is a 401."""
+    keyring: KeyRing = request.app.state.keyring
+    key = await keyring.verify(token) if token else None
+    if key is None:
+        await request.app.state.quotas.hit_anonymous(request.client.host if request.client else "unknown")
+        raise HTTPException(401, INVALID_KEY if token else MISSING_KEY, headers={"WWW-Authenticate": "Bearer"})
+    request.state.api_key = key
+    return key
+
+
+def sent_token(request: Request) -> str | None:
+    """The key a request carries (`Authorization: Bearer` or `X-API-Key`), read outside a route."""
+    scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and credentials.strip():
+        return credentials.strip()
+    return request.headers.get("x-api-key")
 
 
 StoreDep = Annotated[Store, Depends(get_store)]

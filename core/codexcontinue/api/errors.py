@@ -15,14 +15,39 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..ml.errors import LLMError, LLMTimeout, LLMUnavailable, ModelNotFound
 from ..store import StoreUnavailable
-from .request_info import AnswerStatus, pack_of
+from ..invocation import with_runnable_commands
+from .deps import authenticate, sent_token
+from .request_info import AnswerStatus, pack_of, route_template
 from .quotas import QuotaExceeded
+from .validation_messages import describe_problem
 
 log = logging.getLogger("codexcontinue.api")
 
 
+def _answer(detail: str, status: int, headers: dict[str, str] | None = None) -> JSONResponse:
+    """The JSON error answer; a command the message names is written the way it runs on this machine."""
+    return JSONResponse({"detail": with_runnable_commands(detail)}, status_code=status, headers=headers)
+
+
 async def _http_error(request: Request, error: StarletteHTTPException) -> JSONResponse:
-    return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+    if error.status_code == 404 and _unrouted_api_request(request):
+        # Only a caller with a key learns that a path does not exist; the others get the 401 (or
+        # 429) of any request without a valid key, and their failure counts the same way.
+        try:
+            await authenticate(request, sent_token(request))
+        except StarletteHTTPException as refusal:
+            error = refusal
+        except QuotaExceeded as refusal:
+            return await _quota_exceeded(request, refusal)
+    if not isinstance(error.detail, str):
+        return JSONResponse({"detail": error.detail}, status_code=error.status_code, headers=error.headers)
+    return _answer(error.detail, error.status_code, error.headers)
+
+
+def _unrouted_api_request(request: Request) -> bool:
+    """An `/api/...` request no route took, from a caller not (yet) known by a key."""
+    scope = request.scope
+    return "route" not in scope and request.url.path.startswith("/api/") and "api_key" not in scope.get("state", {})
 
 
 class InputError(ValueError):
@@ -37,7 +62,7 @@ class InputError(ValueError):
 
 
 async def _input_error(request: Request, error: InputError) -> JSONResponse:
-    return JSONResponse({"detail": error.message}, status_code=error.status)
+    return _answer(error.message, error.status)
 
 
 class InvalidField(BaseModel):
@@ -73,12 +98,13 @@ def declare_validation_answer(app: FastAPI) -> None:
 
 
 async def _validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
-    problems = []
-    for problem in error.errors():
-        where = ".".join(str(part) for part in problem.get("loc", ()) if part != "body")
-        problems.append({"field": where, "message": problem.get("msg", "invalid")})
-    summary = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-    return JSONResponse({"detail": f"Invalid request: {summary}", "errors": problems}, status_code=422)
+    problems = [
+        {"field": ".".join(str(part) for part in problem.get("loc", ()) if part != "body"), "message": sentence}
+        for problem in error.errors()
+        for sentence in [describe_problem(problem)]
+    ]
+    detail = " ".join(dict.fromkeys(p["message"] for p in problems)) or "The request could not be read."
+    return JSONResponse({"detail": detail, "errors": problems}, status_code=422)
 
 
 async def _quota_exceeded(request: Request, error: QuotaExceeded) -> JSONResponse:
@@ -86,7 +112,7 @@ async def _quota_exceeded(request: Request, error: QuotaExceeded) -> JSONRespons
 
 
 async def _store_unavailable(request: Request, error: StoreUnavailable) -> JSONResponse:
-    log.warning("store unavailable on %s %s: %s", request.method, request.url.path, error)
+    log.warning("store unavailable on %s %s: %s", request.method, route_template(request.scope), error)
     return JSONResponse({"detail": str(error)}, status_code=503, headers={"Retry-After": "5"})
 
 
@@ -98,9 +124,31 @@ async def _llm_error(request: Request, error: LLMError) -> JSONResponse:
         status = 504
     else:
         status = 502
-    log.warning("LLM error on %s %s: %s", request.method, request.url.path, error)
+    log.warning("LLM error on %s %s: %s", request.method, route_template(request.scope), error)
     headers = {"Retry-After": "5"} if status == 503 else None
-    return JSONResponse({"detail": str(error)}, status_code=status, headers=headers)
+    return _answer(llm_unavailable_hint(error) if isinstance(error, LLMUnavailable) else _sentence(str(error)),
+                   status, headers)  # fmt: skip
+
+
+OLLAMA_DOWNLOAD = "https://ollama.com/download"
+
+
+def llm_unavailable_hint(error: LLMUnavailable) -> str:
+    """What a person reads when no LLM answers: what happened, and the three steps that fix it."""
+    return (
+        f"This feature needs the LLM, and none answers at {', '.join(error.hosts) or 'the configured address'}. "
+        f"Install Ollama ({OLLAMA_DOWNLOAD}), start Ollama (`ollama serve`), then create the packs' models with "
+        "`codexcontinue models ensure`. If Ollama runs on another machine, set CODEXCONTINUE_OLLAMA_HOSTS to "
+        "its address."
+    )
+
+
+def _sentence(text: str) -> str:
+    """`text` starting with a capital letter and ending with a full stop, as messages people read do."""
+    text = text.strip()
+    if not text:
+        return text
+    return text[0].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
 
 
 class UnexpectedErrors:
@@ -127,8 +175,8 @@ class UnexpectedErrors:
             # filters that mask long numbers (the health pack's PHI filter) leave it findable
             pack = pack_of(scope["path"])
             where = f"pack '{pack}'" if pack else "the core"
-            log.error("unhandled error in %s on %s %s (reference %s)", where, scope["method"], scope["path"], reference,
-                      exc_info=error)  # fmt: skip
+            log.error("unhandled error in %s on %s %s (reference %s)", where, scope["method"], route_template(scope),
+                      reference, exc_info=error)  # fmt: skip
             await JSONResponse(
                 {"detail": f"Internal error in {where} (reference {reference}); the server log has details."},
                 status_code=500,

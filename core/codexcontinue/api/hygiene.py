@@ -1,4 +1,4 @@
-"""Request hygiene as pure ASGI middleware: body-size limit, time limit, security headers.
+"""Request hygiene as pure ASGI middleware: URL-length limit, body-size limit, time limit, security headers.
 
 Starlette and FastAPI ship none of these (CORS they do, and `create_app` uses theirs); each
 class here is a few lines over the ASGI interface so it costs nothing on the hot path and also
@@ -36,6 +36,36 @@ async def _send_json(send: Send, status: int, detail: str, headers: list[tuple[b
         }
     )
     await send({"type": "http.response.body", "body": body})
+
+
+class UrlLimit:
+    """Answer 414 to a request whose URL (path and query string, as sent) is over `max_bytes`.
+
+    It sits outermost, so nothing else (no pack code, no audit, no metrics) sees such a request, and
+    it shortens the URL in the request's scope before answering, so the server's access-log line
+    (and every log filter a pack adds) gets the first `LOGGED_BYTES` of it, not all of it.
+    """
+
+    LOGGED_BYTES = 200
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        size = len(scope.get("raw_path") or scope["path"].encode()) + len(scope.get("query_string", b""))
+        if size <= self.max_bytes:
+            return await self.app(scope, receive, send)
+        shown, query = scope["path"][: self.LOGGED_BYTES], scope.get("query_string", b"")
+        scope["path"], scope["raw_path"] = shown, shown.encode()
+        scope["query_string"] = query[: self.LOGGED_BYTES] + f"...[{size} bytes in all: refused]".encode()
+        await _send_json(
+            send, 414, f"The URL is {size} bytes long, over the limit of {self.max_bytes} "
+            "(CODEXCONTINUE_MAX_URL_BYTES); send long input in a request body (POST) instead.",
+            SECURITY_HEADERS + API_ONLY_HEADERS,
+        )  # fmt: skip
 
 
 class BodyLimit:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Request
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..audit import record_resources
 from ..keys import ApiKey, KeyRequestError
 from .deps import ApiKeyDep, current_key, require_scope
 
@@ -60,7 +61,7 @@ async def create_key(body: NewKey, request: Request, _: Admin) -> CreatedKey:
         token, key = await request.app.state.keyring.create(body.name, body.scopes, expires_in)
     except KeyRequestError as error:
         raise HTTPException(422, str(error)) from None
-    request.state.audit_resources = [key.prefix]
+    record_resources(request, key.prefix)
     return CreatedKey(token=token, key=_view(key))
 
 
@@ -77,5 +78,5 @@ async def revoke_key(prefix: str, request: Request, _: Admin) -> KeyView:
         key = await request.app.state.keyring.revoke(prefix)
     except KeyRequestError as error:
         raise HTTPException(404, str(error)) from None
-    request.state.audit_resources = [prefix]
+    record_resources(request, prefix)
     return _view(key)

@@ -1,6 +1,7 @@
 """Rate limits and LLM token quotas per API key (and per pack), kept by the `limits` library.
 
-Requests: `CODEXCONTINUE_RATE_LIMIT` (e.g. "600/minute") per key and pack. LLM tokens:
+Requests: `CODEXCONTINUE_RATE_LIMIT` (e.g. "600/minute") per key and pack; requests without a
+valid key: `CODEXCONTINUE_ANONYMOUS_RATE_LIMIT` per client address. LLM tokens:
 `CODEXCONTINUE_LLM_TOKENS_PER_DAY` per key, spent by every upstream LLM call made for that key.
 Counters live in Redis when it is configured (shared by every replica), in memory otherwise.
 When the counter store fails the limits fail open, with a warning: a broken Redis must not turn
@@ -50,6 +51,8 @@ class Quotas:
     def __init__(self, settings: CoreSettings) -> None:
         self._limiter = SlidingWindowCounterRateLimiter(_storage(settings))
         self.requests: RateLimitItem | None = parse(settings.rate_limit) if settings.rate_limit else None
+        anonymous = settings.anonymous_rate_limit
+        self.anonymous: RateLimitItem | None = parse(anonymous) if anonymous else None
         per_day = settings.llm_tokens_per_day
         self.tokens: RateLimitItem | None = parse(f"{per_day}/day") if per_day else None
 
@@ -62,6 +65,17 @@ class Quotas:
                 f"Rate limit of {self.requests} for this key on '{pack}' reached; retry later "
                 f"(CODEXCONTINUE_RATE_LIMIT sets it).",
                 await self._retry_after(self.requests, "requests", key, pack),
+            )
+
+    async def hit_anonymous(self, address: str) -> None:
+        """Count one request without a valid key from `address`; raise `QuotaExceeded` when over the limit."""
+        if self.anonymous is None:
+            return
+        if not await self._guarded(self._limiter.hit(self.anonymous, "anonymous", address)):
+            raise QuotaExceeded(
+                f"Too many requests without a valid API key from this address (the limit is {self.anonymous}, "
+                "CODEXCONTINUE_ANONYMOUS_RATE_LIMIT); retry later with a valid key.",
+                await self._retry_after(self.anonymous, "anonymous", address),
             )
 
     async def check_tokens(self) -> None:

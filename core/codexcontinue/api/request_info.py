@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Sequence
 from typing import Any
 
+from fastapi.routing import iter_route_contexts
+from starlette.routing import BaseRoute, compile_path
 from starlette.types import Message, Send
 
 from ..packs import RESERVED_NAMES
+
+UNMATCHED = "unmatched"
+"""What a request whose path no route has is recorded as (never the path itself)."""
 
 
 def pack_of(path: str) -> str | None:
@@ -17,15 +25,35 @@ def pack_of(path: str) -> str | None:
     return None
 
 
-def route_template(scope: dict[str, Any]) -> str:
-    """The matched route's template, e.g. `/api/v1/legal/matters/{matter_id}`; 'unmatched' for a 404.
+class RouteTemplates:
+    """The full template of every route of an app (`/api/v1/legal/matters/{matter_id}`), so that a
+    request is named by its route and never by the raw path its caller made up."""
 
-    Rebuilt from the path and its parameters, so it is exact whatever router the route sits in.
-    """
-    if "route" not in scope:
-        return "unmatched"
-    values = {str(value): name for name, value in scope.get("path_params", {}).items()}
-    return "/".join(f"{{{values[part]}}}" if part in values else part for part in scope["path"].split("/"))
+    def __init__(self, routes: Sequence[BaseRoute]) -> None:
+        contexts = [context for context in iter_route_contexts(routes) if context.path]
+        mounted = Counter(id(context.original_route) for context in contexts)
+        # A route mounted twice (one router included under two prefixes) is found by its path instead.
+        self._by_route = {
+            id(context.original_route): context.path for context in contexts if mounted[id(context.original_route)] == 1
+        }
+        self._patterns: list[tuple[re.Pattern[str], str]] = [
+            (compile_path(context.path)[0], context.path) for context in contexts
+        ]
+
+    def of(self, scope: dict[str, Any]) -> str:
+        """The template of the route `scope` was routed to, or whose path it has when it was refused
+        before routing (413, 504); `UNMATCHED` when no route has its path."""
+        route = scope.get("route")
+        if route is not None and (template := self._by_route.get(id(route))):
+            return template
+        path = scope["path"]
+        return next((template for pattern, template in self._patterns if pattern.match(path)), UNMATCHED)
+
+
+def route_template(scope: dict[str, Any]) -> str:
+    """The template of the route of the request (see `RouteTemplates.of`), from its app's table."""
+    templates: RouteTemplates | None = getattr(scope["app"].state, "route_templates", None)
+    return templates.of(scope) if templates is not None else UNMATCHED
 
 
 class AnswerStatus:

@@ -1,7 +1,7 @@
 """The LLM response cache over the `Store`, and single-flight sharing of identical calls in flight.
 
 A cache key is the sha256 of everything that decides a reply: the model's digest (so recreating a
-model in Ollama starts a fresh cache), the options, the messages and the JSON schema. Entries expire
+model in Ollama starts a fresh cache), the options, the messages, the JSON schema and `think`. Entries expire
 after the configured TTL. A store that stops answering never fails an LLM call: the cache is skipped
 and a warning logged.
 """
@@ -28,9 +28,12 @@ def cache_key(
     options: Mapping[str, Any],
     messages: Sequence[Mapping[str, Any]],
     schema: Mapping[str, Any] | None,
+    think: bool | None = None,
 ) -> str:
     """The store key of one call: stable across processes and dict orderings."""
     material = {"digest": digest, "options": options, "messages": messages, "schema": schema}
+    if think is not None:
+        material["think"] = think
     canonical = json.dumps(material, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
     return KEY_PREFIX + hashlib.sha256(canonical.encode()).hexdigest()
 

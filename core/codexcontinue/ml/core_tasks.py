@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..specs import TaskSpec
 from .jobs import JobContext
+
+if TYPE_CHECKING:
+    from ..packs import PackRegistry
 
 GENERATE_TIMEOUT_S = 900.0
 
@@ -26,3 +29,14 @@ async def generate(
 
 
 CORE_TASKS = [TaskSpec(name="generate", function=generate, timeout_s=GENERATE_TIMEOUT_S)]
+
+
+def core_task_scope(arguments: dict[str, Any], registry: PackRegistry) -> str:
+    """The scope a key needs to submit a core task, which calls the model named by its `model`
+    argument: '<pack>:write' of the active pack that defines that model, and 'admin' for any other
+    model (a base model, which no pack's scopes cover)."""
+    model = str(arguments.get("model", "")).removesuffix(":latest")
+    for pack, loaded in registry.packs.items():
+        if any(spec.name == model for spec in loaded.models):
+            return f"{pack}:write"
+    return "admin"

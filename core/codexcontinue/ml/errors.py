@@ -30,16 +30,32 @@ class LLMUnavailable(LLMError):
 
 
 class LLMTimeout(LLMError):
-    """The host accepted the connection but did not answer within the read timeout."""
+    """The LLM did not answer in time: nothing for `timeout` seconds, or not done by the call's deadline.
 
-    def __init__(self, host: str, timeout: float | None, model: str | None = None) -> None:
+    `phase` says which limit was hit: `"first"` (no first piece within the read timeout: a model
+    load, a queue or a long prompt), `"gap"` (the answer stopped for longer than the read timeout
+    after it had started) or `"deadline"` (the whole call took longer than its overall limit).
+    """
+
+    def __init__(self, host: str | None, timeout: float | None, model: str | None = None, *, phase: str = "first") -> None:
         self.timeout = timeout
-        subject = f"model '{model}' on {host}" if model else host
-        limit = f"within {timeout:g} s" if timeout is not None else "in time"
-        super().__init__(
-            f"{subject} did not answer {limit}; raise CODEXCONTINUE_OLLAMA_READ_TIMEOUT for slow models",
-            host=host,
-        )
+        self.phase = phase
+        limit = f"{timeout:g} s" if timeout is not None else "the time allowed"
+        subject = f"model '{model}'" if model else "the LLM backend"
+        where = f"{subject} on {host}" if host else subject
+        if phase == "deadline":
+            message = (
+                f"{subject} did not finish its answer within {limit}; raise CODEXCONTINUE_LLM_CALL_TIMEOUT_S "
+                f"(or pass timeout= to the call) for long answers"
+            )
+        elif phase == "gap":
+            message = (
+                f"{where} stopped answering: nothing for {limit} in the middle of its answer; "
+                f"raise CODEXCONTINUE_OLLAMA_READ_TIMEOUT if the host is overloaded"
+            )
+        else:
+            message = f"{where} did not answer within {limit}; raise CODEXCONTINUE_OLLAMA_READ_TIMEOUT for slow models"
+        super().__init__(message, host=host)
 
 
 class ModelNotFound(LLMError):

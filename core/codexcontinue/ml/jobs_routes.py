@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from ..api.deps import ApiKeyDep
 from ..store import RedisStore, StoreUnavailable
+from .core_tasks import core_task_scope
 from .jobs import (
     CORE_PACK,
     InvalidArguments,
@@ -72,17 +73,20 @@ async def owned_job(job_id: str, key: ApiKeyDep, queue: JobQueueDep) -> JobView:
 async def submit_job(
     body: JobRequest, key: ApiKeyDep, queue: JobQueueDep, request: Request, response: Response
 ) -> JobAccepted:
-    """Queue a job. Needs '<pack>:write' for a pack's task; any key may run `core.*` tasks."""
+    """Queue a job. Needs '<pack>:write' for a pack's task; a `core.*` task needs '<pack>:write' of
+    the pack whose model it calls ('admin' for a model no pack defines)."""
     try:
         task = queue.catalog.get(body.task)
+        arguments = task.validate(body.arguments)
     except UnknownTask as error:
         raise HTTPException(404, str(error)) from None
-    if task.pack != CORE_PACK and not key.allows(f"{task.pack}:write"):
-        raise HTTPException(403, f"This API key lacks the '{task.pack}:write' scope.")
-    try:
-        job_id = await queue.submit(body.task, body.arguments, owner=key.prefix)
     except InvalidArguments as error:
         raise HTTPException(422, str(error)) from None
+    if task.pack != CORE_PACK and not key.allows(f"{task.pack}:write"):
+        raise HTTPException(403, f"This API key lacks the '{task.pack}:write' scope.")
+    if task.pack == CORE_PACK and not key.allows(scope := core_task_scope(arguments, request.app.state.registry)):
+        raise HTTPException(403, f"This API key lacks the '{scope}' scope, which {task.name} needs for that model.")
+    job_id = await queue.submit(body.task, body.arguments, owner=key.prefix)
     await _refresh_depth(request.app)
     status_url = f"/api/v1/jobs/{job_id}"
     response.headers["Location"] = status_url

@@ -15,6 +15,10 @@ Errors are the types in :mod:`codexcontinue.ml.errors`, never raw ``httpx`` or
 ``ollama`` exceptions. With several hosts a call goes to the first healthy one;
 a host that refuses the connection is skipped for ``cooldown`` seconds and the
 call moves on to the next host.
+
+The read timeout bounds each wait for bytes: the first piece of an answer (which
+Ollama sends only once the model is loaded and the prompt read) and every gap
+between two pieces of a stream, not the whole answer.
 """
 
 from __future__ import annotations
@@ -53,7 +57,8 @@ class OllamaBackend:
     Args:
         hosts: base URLs (``"http://127.0.0.1:11434"``), tried in order; a single string is one host.
         connect_timeout: seconds to establish a connection before trying the next host.
-        read_timeout: seconds to wait for the answer's first byte, and between two chunks of a stream.
+        read_timeout: seconds to wait for the answer's first byte, and between two chunks of a stream
+            (a long answer that keeps streaming is never cut by it).
         cooldown: seconds a host that failed to connect is skipped (unless every host is down).
     """
 
@@ -87,14 +92,19 @@ class OllamaBackend:
         format: Format = None,
         options: Mapping[str, Any] | None = None,
         stream: bool = False,
+        think: bool | None = None,
     ) -> ChatResponse | AsyncIterator[ChatResponse]:
         """Chat with ``model``; with ``stream=True`` an async iterator of ``ChatResponse`` chunks.
 
-        ``format`` is ``"json"`` or a JSON schema (e.g. ``MyModel.model_json_schema()``).
+        ``format`` is ``"json"`` or a JSON schema (e.g. ``MyModel.model_json_schema()``). ``think``
+        turns a reasoning model's thinking on (it then comes in ``message.thinking``) or off;
+        None leaves Ollama's default.
         """
 
         def call(client: ollama.AsyncClient) -> Awaitable[Any]:
-            return client.chat(model=model, messages=messages, format=format, options=options, stream=stream)
+            return client.chat(
+                model=model, messages=messages, format=format, options=options, stream=stream, think=think
+            )
 
         return await (self._stream(model, call) if stream else self._call(model, call))
 
@@ -107,12 +117,13 @@ class OllamaBackend:
         format: Format = None,
         options: Mapping[str, Any] | None = None,
         stream: bool = False,
+        think: bool | None = None,
     ) -> GenerateResponse | AsyncIterator[GenerateResponse]:
         """Complete ``prompt`` with ``model``; with ``stream=True`` an async iterator of ``GenerateResponse`` chunks."""
 
         def call(client: ollama.AsyncClient) -> Awaitable[Any]:
             return client.generate(
-                model=model, prompt=prompt, system=system, format=format, options=options, stream=stream
+                model=model, prompt=prompt, system=system, format=format, options=options, stream=stream, think=think
             )
 
         return await (self._stream(model, call) if stream else self._call(model, call))
@@ -152,12 +163,23 @@ class OllamaBackend:
         system: str | None = None,
         parameters: Mapping[str, Any] | None = None,
     ) -> AsyncIterator[dict[str, Any]]:
-        """Create ``model`` from the local model ``from_``: an async iterator of progress dicts, ending with ``success``."""
+        """Create ``model`` from the model ``from_``: an async iterator of progress dicts, ending with ``success``.
 
-        def call(client: ollama.AsyncClient) -> Awaitable[Any]:
-            return client.create(model=model, from_=from_, system=system, parameters=parameters, stream=True)
+        Ollama reports some failures as an ``{"error": ...}`` line and carries on: 0.12.3 pulls a
+        missing ``from_`` itself and, when that fails, still writes a model without weights. So
+        the stream is read to its end, whatever it says, before the first error is raised as
+        ``LLMStreamError``: when it is raised Ollama has finished, and what it left can be checked.
+        """
+        body: dict[str, Any] = {"model": model, "from": from_, "stream": True}
+        if system is not None:
+            body["system"] = system
+        if parameters is not None:
+            body["parameters"] = dict(parameters)
 
-        return await self._stream(model, call, _progress)
+        async def call(client: ollama.AsyncClient) -> AsyncIterator[dict[str, Any]]:
+            return _progress_to_the_end(client, body)
+
+        return await self._stream(model, call)
 
     async def delete(self, model: str) -> None:
         """Delete ``model``; raises ModelNotFound when the host does not have it."""
@@ -272,7 +294,7 @@ class OllamaBackend:
             status = error.status_code
             return LLMError(f"{host} answered HTTP {status}: {message}", host=host, status_code=status)
         if isinstance(error, httpx.TimeoutException):
-            return LLMTimeout(host, self.read_timeout, model)
+            return LLMTimeout(host, self.read_timeout, model, phase="gap" if streaming else "first")
         if streaming and isinstance(error, (httpx.TransportError, json.JSONDecodeError)):
             return LLMStreamError(f"{type(error).__name__}: {error}".rstrip(": "), host=host)
         return LLMError(f"{host}: {type(error).__name__}: {error}".rstrip(": "), host=host)
@@ -280,3 +302,27 @@ class OllamaBackend:
 
 def _progress(chunk: Any) -> dict[str, Any]:
     return chunk.model_dump(exclude_none=True)
+
+
+async def _progress_to_the_end(client: ollama.AsyncClient, body: dict[str, Any]) -> AsyncIterator[dict[str, Any]]:
+    """POST ``body`` to ``/api/create`` and yield its progress lines, reading past error lines to the end.
+
+    The official client stops at the first error line and drops the connection, while Ollama may
+    still be writing the model; its underlying httpx client (the one ``_request_raw`` uses) is
+    read directly instead. Raises ``ResponseError`` as the client would: the HTTP status for a
+    refused request, status -1 for the first error line once the stream has ended.
+    """
+    first_error: str | None = None
+    async with client._client.stream("POST", "/api/create", json=body) as response:
+        if response.is_error:
+            raise ResponseError((await response.aread()).decode(errors="replace"), response.status_code)
+        async for line in response.aiter_lines():
+            if not line.strip():
+                continue
+            part = json.loads(line)
+            if part.get("error"):
+                first_error = first_error or str(part["error"])
+            else:
+                yield {key: value for key, value in part.items() if value is not None}
+    if first_error is not None:
+        raise ResponseError(first_error)

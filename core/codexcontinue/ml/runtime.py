@@ -6,9 +6,11 @@
     async for piece in runtime.stream("legal-summarizer", "Explain ...", pack="legal"):
         print(piece, end="")
 
-Every call goes to Ollama's `/api/chat`. Each active pack's `before_llm_call` sees it first (and may
-redact it or turn caching off) and each pack's `after_llm_call` sees the reply text. Identical
-cacheable calls are answered from the cache, and identical calls in flight share one upstream call.
+Every call goes to Ollama's `/api/chat`, streamed even when the caller wants one whole reply, so the
+read timeout bounds each wait for a piece and a separate deadline bounds the whole call. Each
+active pack's `before_llm_call` sees it first (and may redact it or turn caching off) and each
+pack's `after_llm_call` sees the reply text. Identical cacheable calls are answered from the cache,
+and identical calls in flight share one upstream call.
 """
 
 from __future__ import annotations
@@ -26,10 +28,11 @@ from ..packs import PackRegistry
 from ..specs import LLMCall
 from ..store import Store
 from .cache import ResponseCache, SingleFlight, cache_key
-from .errors import LLMError
+from .errors import LLMError, LLMStreamError
 from .metrics import MLMetrics
 from .models import normalize_name
 from .ollama_backend import OllamaBackend
+from .streaming import Deadline, ThinkingFilter, without_thinking
 
 __all__ = ["LLMResult", "LLMRuntime", "StructuredOutputError"]
 
@@ -79,6 +82,17 @@ class StructuredOutputError(LLMError):
 
 
 @dataclass(frozen=True)
+class _Request:
+    """One `generate` as the layers below it need it: the call after the hooks, its schema, `think`, deadline."""
+
+    call: LLMCall
+    schema: type[BaseModel] | None
+    json_schema: dict[str, Any] | None
+    think: bool | None
+    deadline: Deadline
+
+
+@dataclass(frozen=True)
 class _Reply:
     """What the cache keeps and single-flight shares: the model's text and what it cost."""
 
@@ -98,6 +112,7 @@ class LLMRuntime:
         cache_ttl: seconds a cached reply is reused; 0 turns the cache off.
         schema_retries: how many times an invalid structured reply is sent back to the model.
         budget: the token quota checked before and charged after every upstream call (cache hits are free).
+        call_timeout: seconds one `generate` (schema retries included) or `stream` may take in all.
     """
 
     digest_ttl: float = 5.0
@@ -112,8 +127,10 @@ class LLMRuntime:
         cache_ttl: float = 3600,
         schema_retries: int = 2,
         budget: TokenBudget | None = None,
+        call_timeout: float = 900.0,
     ) -> None:
         self.backend = backend
+        self.call_timeout = call_timeout
         self.budget = budget
         self.registry = registry
         self.metrics = metrics or MLMetrics(CollectorRegistry())
@@ -134,6 +151,8 @@ class LLMRuntime:
         schema: type[BaseModel] | None = None,
         options: Mapping[str, Any] | None = None,
         cache: bool = True,
+        think: bool | None = None,
+        timeout: float | None = None,
     ) -> LLMResult:
         """Ask `model` for one complete reply.
 
@@ -142,14 +161,21 @@ class LLMRuntime:
         JSON schema, validated, and sent back with the validation error when it does not match, up
         to `schema_retries` times; then `StructuredOutputError` is raised. `pack` names the caller
         (for hooks and metrics). `cache=False` makes this call skip the cache and single-flight.
+        `think` turns a reasoning model's thinking on or off (default: off with a schema, so the
+        JSON comes first, and Ollama's default otherwise); the reply never contains the thinking.
+        `timeout` caps the whole call in seconds (default: the runtime's `call_timeout`).
 
         Raises the `LLMError` types of `codexcontinue.ml.errors`, or `StructuredOutputError`.
         """
+        deadline = Deadline.after(self.call_timeout if timeout is None else timeout)
         call = self._prepare(model, prompt, messages, system, pack, options, cacheable=cache)
         schema = schema or self._spec_output(call.model)
         json_schema = schema.model_json_schema() if schema is not None else None
+        if think is None and schema is not None:
+            think = False
+        request = _Request(call, schema, json_schema, think, deadline)
         try:
-            reply, cached = await self._reply(call, schema, json_schema)
+            reply, cached = await deadline.wait(self._reply(request), call.model)
         except LLMError as error:
             self.metrics.error(call.model, call.pack, error)
             raise
@@ -174,30 +200,42 @@ class LLMRuntime:
         system: str | None = None,
         pack: str | None = None,
         options: Mapping[str, Any] | None = None,
+        think: bool | None = None,
+        timeout: float | None = None,
     ) -> AsyncIterator[str]:
         """Yield the reply of `model` in pieces as they are generated (never cached).
 
-        Arguments as in `generate`. When an active pack implements `after_llm_call`, which needs
-        the whole reply, the reply is gathered and yielded as one piece after that hook ran.
+        Arguments as in `generate`. A reasoning model's thinking is never yielded. When an active
+        pack implements `after_llm_call`, which needs the whole reply, the reply is gathered and
+        yielded as one piece after that hook ran. The deadline covers the whole stream; time the
+        caller spends between two pieces counts too.
         """
+        deadline = Deadline.after(self.call_timeout if timeout is None else timeout)
         call = self._prepare(model, prompt, messages, system, pack, options, cacheable=False)
         gather = self._replies_are_post_processed()
+        thinking = ThinkingFilter()
         pieces: list[str] = []
         try:
             if self.budget is not None:
                 await self.budget.check_tokens()
-            chunks = await self.backend.chat(call.model, call.messages, options=call.options or None, stream=True)
+            opening = self.backend.chat(call.model, call.messages, options=call.options or None, stream=True, think=think)
+            chunks = await deadline.wait(opening, call.model)
             async with aclosing(chunks):
-                async for chunk in chunks:
+                while (chunk := await deadline.next(chunks, call.model)) is not None:
                     if chunk.done:
                         self.metrics.observe_reply(call.model, call.pack, chunk)
                         if self.budget is not None:
                             await self.budget.spend_tokens((chunk.prompt_eval_count or 0) + (chunk.eval_count or 0))
-                    piece = chunk.message.content or ""
+                    piece = thinking.feed(chunk.message.content or "")
                     if piece:
                         pieces.append(piece)
                         if not gather:
                             yield piece
+            rest = thinking.finish()
+            if rest:
+                pieces.append(rest)
+                if not gather:
+                    yield rest
         except LLMError as error:
             self.metrics.error(call.model, call.pack, error)
             raise
@@ -218,23 +256,22 @@ class LLMRuntime:
 
     # ------------------------------------------------------------------ cache and single-flight
 
-    async def _reply(
-        self, call: LLMCall, schema: type[BaseModel] | None, json_schema: dict[str, Any] | None
-    ) -> tuple[_Reply, bool]:
-        """The reply to `call` and whether it came from the cache."""
+    async def _reply(self, request: _Request) -> tuple[_Reply, bool]:
+        """The reply to the request and whether it came from the cache."""
+        call = request.call
         if not (call.cacheable and self.cache.enabled):
-            return await self._ask(call, schema, json_schema), False
+            return await self._ask(request), False
         digest = await self._digest(call.model)
         if digest is None:  # Ollama lacks the model: let the call raise ModelNotFound
-            return await self._ask(call, schema, json_schema), False
-        key = cache_key(digest, call.options, call.messages, json_schema)
+            return await self._ask(request), False
+        key = cache_key(digest, call.options, call.messages, request.json_schema, request.think)
         hit = _cached_reply(await self.cache.get(key))
         if hit is not None:
             self.metrics.count(self.metrics.cache_hits, call.model, call.pack)
             return hit, True
 
         async def ask_and_keep() -> _Reply:
-            reply = await self._ask(call, schema, json_schema)
+            reply = await self._ask(request)
             await self.cache.set(key, asdict(reply))
             return reply
 
@@ -258,21 +295,21 @@ class LLMRuntime:
 
     # ------------------------------------------------------------------ the upstream call
 
-    async def _ask(self, call: LLMCall, schema: type[BaseModel] | None, json_schema: dict[str, Any] | None) -> _Reply:
+    async def _ask(self, request: _Request) -> _Reply:
         """Call Ollama; with a schema, send invalid replies back with the error until one validates."""
+        call, schema = request.call, request.schema
         messages = list(call.messages)
         prompt_tokens = completion_tokens = attempt = 0
         while True:
             attempt += 1
             if self.budget is not None:
                 await self.budget.check_tokens()
-            response = await self.backend.chat(call.model, messages, format=json_schema, options=call.options or None)
-            self.metrics.observe_reply(call.model, call.pack, response)
+            text, final = await self._streamed_reply(request, messages)
+            self.metrics.observe_reply(call.model, call.pack, final)
             if self.budget is not None:
-                await self.budget.spend_tokens((response.prompt_eval_count or 0) + (response.eval_count or 0))
-            text = response.message.content or ""
-            prompt_tokens += response.prompt_eval_count or 0
-            completion_tokens += response.eval_count or 0
+                await self.budget.spend_tokens((final.prompt_eval_count or 0) + (final.eval_count or 0))
+            prompt_tokens += final.prompt_eval_count or 0
+            completion_tokens += final.eval_count or 0
             if schema is None:
                 return _Reply(text, prompt_tokens, completion_tokens)
             try:
@@ -283,6 +320,33 @@ class LLMRuntime:
                     raise StructuredOutputError(call.model, schema, text, error, attempt) from error
                 self.metrics.count(self.metrics.schema_retries, call.model, call.pack)
                 messages += [{"role": "assistant", "content": text}, {"role": "user", "content": _feedback(error)}]
+
+    async def _streamed_reply(self, request: _Request, messages: list[dict[str, Any]]) -> tuple[str, Any]:
+        """One upstream call, streamed and joined: the reply text (thinking left out) and Ollama's final chunk.
+
+        Streaming makes the read timeout bound the gap between two pieces, not the whole reply;
+        the deadline bounds the whole.
+        """
+        model, deadline = request.call.model, request.deadline
+        opening = self.backend.chat(
+            model,
+            messages,
+            format=request.json_schema,
+            options=request.call.options or None,
+            stream=True,
+            think=request.think,
+        )
+        chunks = await deadline.wait(opening, model)
+        pieces: list[str] = []
+        final = None
+        async with aclosing(chunks):
+            while (chunk := await deadline.next(chunks, model)) is not None:
+                pieces.append(chunk.message.content or "")
+                if chunk.done:
+                    final = chunk
+        if final is None:
+            raise LLMStreamError(f"the answer of model '{model}' ended before Ollama said it was done")
+        return without_thinking("".join(pieces)), final
 
     # ------------------------------------------------------------------ pack hooks
 

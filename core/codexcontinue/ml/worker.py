@@ -1,7 +1,8 @@
 """`codexcontinue worker`: runs queued jobs from Redis and the packs' model lifecycle, behind a health endpoint.
 
 At start the worker loads the enabled packs, serves `GET /healthz` (503 until ready, then 200;
-the body says why either way), ensures the packs' models in Ollama and starts taking jobs. An
+the body says why either way), ensures the packs' models on every listed Ollama host and starts
+taking jobs. An
 unreachable Ollama (or a model that fails) is retried every `MODEL_RETRY_S` seconds; jobs are
 taken from the first attempt on, so tasks that need no LLM keep running meanwhile.
 SIGTERM/SIGINT stop it: running jobs go back to the queue for another worker.
@@ -15,7 +16,7 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import uvicorn
@@ -36,7 +37,7 @@ from .errors import LLMError
 from .jobs import JobServices, TaskCatalog
 from .jobs_redis import ArqJobQueue, JobWorker
 from .metrics import MLMetrics
-from .models import Action, ModelProgress, ensure_models
+from .models import Action, ModelAction, ModelProgress, ensure_models
 from .ollama_backend import OllamaBackend
 from .runtime import LLMRuntime
 
@@ -162,6 +163,7 @@ async def _run(settings: CoreSettings, registry: PackRegistry, host: str, port: 
         MLMetrics(CollectorRegistry()),
         cache_ttl=settings.llm_cache_ttl,
         schema_retries=settings.llm_schema_retries,
+        call_timeout=settings.llm_call_timeout_s,
         budget=Quotas(settings),
     )
     catalog = TaskCatalog.from_registry(registry)
@@ -212,11 +214,11 @@ async def _run(settings: CoreSettings, registry: PackRegistry, host: str, port: 
 async def _ensure_models(
     backend: OllamaBackend, specs: list[ModelSpec], status: ModelStatus, first_attempt: asyncio.Event
 ) -> None:
-    """Ensure the models until every one is as specified, retrying every `MODEL_RETRY_S` seconds."""
+    """Ensure the models until every one is as specified on every host, retrying every `MODEL_RETRY_S` seconds."""
     while True:
         status.attempts += 1
         try:
-            actions = await ensure_models(backend, specs, on_progress=_progress_logger()) if specs else []
+            actions = await _ensure_on_every_host(backend, specs) if specs else []
         except LLMError as error:
             status.state = "retrying"
             status.detail = f"the LLM backend is not reachable: {error}; retrying every {MODEL_RETRY_S:g} s"
@@ -239,6 +241,25 @@ async def _ensure_models(
             log.warning("some models failed: %s", status.detail)
         first_attempt.set()
         await asyncio.sleep(MODEL_RETRY_S)
+
+
+async def _ensure_on_every_host(backend: OllamaBackend, specs: list[ModelSpec]) -> list[ModelAction]:
+    """Ensure the models on each listed Ollama host, not only on the first that answers.
+
+    A call fails over to any listed host, and a host without the packs' models would answer
+    'model not found'. With several hosts, each action's detail names its host. An unreachable
+    host raises `LLMUnavailable`, so the worker reports it and tries again.
+    """
+    if len(backend.hosts) == 1:
+        return await ensure_models(backend, specs, on_progress=_progress_logger())
+    actions: list[ModelAction] = []
+    for host in backend.hosts:
+        async with OllamaBackend(
+            [host], connect_timeout=backend.connect_timeout, read_timeout=backend.read_timeout
+        ) as one_host:
+            for action in await ensure_models(one_host, specs, on_progress=_progress_logger()):
+                actions.append(replace(action, detail=f"on {host}: {action.detail}" if action.detail else f"on {host}"))
+    return actions
 
 
 def _progress_logger() -> Callable[[ModelProgress], None]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
+
+from codexcontinue.ui.text import shown
 
 CODE = """\
 import os
@@ -48,7 +52,7 @@ def test_analysis_of_pasted_code_shows_tables_charts_and_a_review(developer_page
     app.text_input(key="developer_analysis_filename").input("ops.py")
     app.text_area(key="developer_analysis_code").input(CODE)
     click(app, "developer_analysis_paste")
-    assert app.header[0].value == "ops.py"
+    assert shown(app.header[0].value) == "ops.py"
     assert [(m.label, m.value) for m in app.metric][:3] == [
         ("Files", "1"),
         ("Functions", "2"),
@@ -69,7 +73,7 @@ def test_analysis_of_pasted_code_shows_tables_charts_and_a_review(developer_page
     )  # fmt: skip
     app.selectbox(key="developer_review_function").select("ops.py :: deploy (complexity 2)").run()
     click(app, "developer_review")
-    assert any("Deploys a target with a shell script." in m.value for m in app.markdown)
+    assert any("Deploys a target with a shell script." in shown(m.value) for m in app.markdown)
     comments = app.dataframe[-1].value
     assert list(comments["comment"]) == ["Avoid shell=True."]
 
@@ -80,8 +84,8 @@ def test_analysis_of_an_uploaded_archive(developer_page, make_zip):
         ("ops.zip", make_zip({"ops/deploy.py": CODE.encode(), "ops/README.md": b"# Ops\n"}), "application/zip")
     ).run()
     click(app, "developer_analysis_upload")
-    assert app.header[0].value == "ops.zip"
-    assert any("Not analysed (not Python sources): ops/README.md" in c.value for c in app.caption)
+    assert shown(app.header[0].value) == "ops.zip"
+    assert any("Not analysed (not Python sources): ops/README.md" in shown(c.value) for c in app.caption)
 
 
 def test_analysis_shows_the_backends_refusal(developer_page, make_zip):
@@ -90,7 +94,7 @@ def test_analysis_shows_the_backends_refusal(developer_page, make_zip):
         ("evil.zip", make_zip({"../../escaped.py": b"x = 1\n"}), "application/zip")
     ).run()
     click(app, "developer_analysis_upload")
-    assert app.error[0].value.startswith("422: 'evil.zip' holds '../../escaped.py', a path that points outside")
+    assert shown(app.error[0].value).startswith("'evil.zip' holds '../../escaped.py', a path that points outside")
 
 
 def test_scaffold_makes_a_downloadable_project_and_lists_wrong_answers(developer_page):
@@ -100,16 +104,17 @@ def test_scaffold_makes_a_downloadable_project_and_lists_wrong_answers(developer
     app.text_input(key="developer_scaffold_fastapi-service_port").input("80")
     app.button[0].click().run()  # the form's "Create project"
     assert not app.exception
-    error = app.error[0].value
+    error = shown(app.error[0].value)
     assert "name: Use lowercase letters" in error and "port: Give a port number from 1024 to 65535." in error
 
     app.text_input(key="developer_scaffold_fastapi-service_name").input("orders-api")
     app.text_input(key="developer_scaffold_fastapi-service_port").input("")
     app.button[0].click().run()
-    assert app.success[0].value.startswith("Created orders-api (")
+    assert shown(app.success[0].value).startswith("Created orders-api (")
     download = app.get("download_button")[0]
     assert download.proto.label == "Download orders-api.zip"
     assert "orders-api/src/orders_api/app.py" in app.code[0].value
+    assert app.code[1].value == "cd orders-api && pip install -e '.[test]' && pytest"
 
 
 def test_docs_page_renders_the_reference_coverage_and_drafts(developer_page, reviewer):
@@ -122,8 +127,57 @@ def test_docs_page_renders_the_reference_coverage_and_drafts(developer_page, rev
     )
     click(app, "developer_docs_paste")
     assert app.metric[0].value == "0.0%"
-    assert any("### function `deploy(target, dry_run=False)`" in m.value for m in app.markdown)
+    reference = app.code[0].value  # the Markdown source, shown as code: docstrings are the user's text
+    assert "### function `deploy(target, dry_run=False)`" in reference
     assert list(app.dataframe[0].value["module"]) == ["ops"]
-    diff = app.code[0].value
+    diff = app.code[1].value
     assert diff.startswith("--- a/ops.py\n+++ b/ops.py\n")
     assert '+    """Run the deploy script."""' in diff
+
+
+IMAGE = "![x](http://127.0.0.1:9/tracker.png)"
+HOSTILE = f"""\
+def deploy(target):
+    \"\"\"Deploy.
+
+    {IMAGE} **bold** <img src=x> :red[alarm]
+    \"\"\"
+    return target
+"""
+
+
+def markdown_of(app: AppTest) -> list[str]:
+    """The source of every element Streamlit renders as Markdown."""
+    kinds = ("markdown", "caption", "header", "subheader", "title", "error", "warning", "success", "info")
+    return [element.value for kind in kinds for element in app.get(kind)]
+
+
+def unescaped_markdown(app: AppTest) -> list[str]:
+    """Markdown sources in which an image, a link or HTML from the user's text would be read as such."""
+    return [source for source in markdown_of(app) if re.search(r"(?<!\\)(!\[|\]\(|<img|<b>|:red\[)", source)]
+
+
+def test_names_and_notes_from_an_archive_are_shown_as_text(developer_page, make_zip):
+    app = developer_page("analysis")
+    relative_image = "![x](tracker.png)"  # a file name cannot hold the slashes of a full address
+    archive = make_zip({"ops/deploy.py": CODE.encode(), f"ops/{relative_image}": b"", "ops/<b>bold<b>.md": b""})
+    app.file_uploader(key="developer_analysis_file").set_value((f"{IMAGE}.zip", archive, "application/zip")).run()
+    click(app, "developer_analysis_upload")
+    assert shown(app.header[0].value) == f"{IMAGE}.zip"
+    assert any(f"ops/{relative_image}" in shown(caption.value) for caption in app.caption)
+    assert unescaped_markdown(app) == []
+
+
+def test_docstrings_and_the_models_words_are_shown_as_text(developer_page, reviewer):
+    app = developer_page("docs")
+    app.text_area(key="developer_docs_code").input(HOSTILE)
+    click(app, "developer_docs_paste")
+    assert IMAGE in app.code[0].value and unescaped_markdown(app) == []
+
+    app = developer_page("analysis")
+    app.text_area(key="developer_analysis_code").input(HOSTILE)
+    click(app, "developer_analysis_paste")
+    reviewer.script_reply({"explanation": f"It deploys. {IMAGE}", "comments": []}, model="developer-reviewer")
+    click(app, "developer_review")
+    assert any(f"It deploys. {IMAGE}" == shown(m.value) for m in app.markdown)
+    assert unescaped_markdown(app) == []

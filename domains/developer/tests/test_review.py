@@ -79,7 +79,7 @@ def test_a_function_of_an_uploaded_package_is_reviewed(pack_client, reviewer, re
             {"function": "undeploy"},
             "'ops.py' has no function, method or class named 'undeploy'; its names: deploy.",
         ),
-        ({"function": ""}, "function: String should have at least 1 character"),
+        ({"function": ""}, "Function must not be empty."),
     ],
 )
 def test_a_function_that_is_not_there_is_a_422_listing_the_names(pack_client, reviewer, body, message):

@@ -95,6 +95,23 @@ def test_a_missing_required_answer_and_the_cores_reserved_names_are_refused(pack
     assert reserved == [{"answer": "name", "problem": "'jobs' is reserved for the core; choose another name."}]
 
 
+@pytest.mark.parametrize("template", ["pack", "fastapi-service", "python-library"])
+def test_an_answer_with_a_newline_is_refused_with_the_others(pack_client, template):
+    answers = {"name": "x\ny", "description": "Two\nlines", "author": "tab\there"}
+    if template != "pack":
+        answers["python_version"] = "2.7"  # a wrong answer copier finds, reported with the others
+    response = render(pack_client, template, answers)
+    assert response.status_code == 422
+    problems = {p["answer"]: p["problem"] for p in response.json()["problems"]}
+    assert problems["name"] == (
+        "it holds a control character (U+000A) at character 2; write it on one line, without tabs or other "
+        "control characters"
+    )
+    assert problems["description"].startswith("it holds a control character (U+000A) at character 4")
+    assert problems["author"].startswith("it holds a control character (U+0009) at character 4")
+    assert ("python_version" in problems) == (template != "pack")
+
+
 def test_an_unknown_template_is_a_404_naming_the_templates(pack_client):
     response = render(pack_client, "django", {"name": "x"})
     assert response.status_code == 404

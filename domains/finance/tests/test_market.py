@@ -144,7 +144,7 @@ def test_an_uploaded_series_is_analysed_and_kept_to_its_key(api_client, headers,
     [
         (
             b"Date,Close\n2024-01-02,100\n2024-01-03,abc\n",
-            "Column 'Close' has values that are not amounts: line 3: 'abc'",
+            "Column 'Close' has values that are not amounts (with '.' as the decimal mark): line 3: 'abc'",
         ),
         (
             b"Date,Close\n2024-01-02,100\n2024-01-03,-5\n",
@@ -153,7 +153,7 @@ def test_an_uploaded_series_is_analysed_and_kept_to_its_key(api_client, headers,
         (b"Close\n100\n", "needs a date column and at least one price column"),
         (
             b"Date,Close\n02/30/2024,100\n2024-01-03,101\n2024-01-04,102\n",
-            "Dates in column 'Date' do not match the format %Y-%m-%d: line 2: '02/30/2024'",
+            "Column 'Date' mixes ways of writing dates (iso, numeric); these differ from the rest: line 2: '02/30/2024'",
         ),
     ],
 )

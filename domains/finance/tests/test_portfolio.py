@@ -127,8 +127,11 @@ def test_a_history_of_trades_alone_is_valued_as_securities(api_client, headers):
             "Line 3: sells 15 ABC on 2023-02-01, but only 10 are held then.",
         ),
         (
-            "Date,Action,Symbol,Quantity,Price\n2023-01-03,Transfer in,ABC,10,50\n",
-            "line 2: action 'transfer in' is not one of buy, deposit, dividend, fee, interest, sell, split, withdrawal",
+            "Date,Action,Symbol,Quantity,Price\n2023-01-03,Gift,ABC,10,50\n",
+            (
+                "line 2: action 'gift' is not one of buy, deposit, dividend, fee, interest, return of capital, sell, "
+                "split, transfer in, transfer out, withdrawal"
+            ),
         ),
         (
             "Date,Action,Symbol,Quantity,Price,Lot\n2023-01-03,Buy,ABC,10,50,L1\n2023-02-01,Sell,ABC,5,55,L9\n",
@@ -174,3 +177,25 @@ def test_another_key_cannot_see_the_portfolio(broker_portfolio, api_client, othe
     assert response.status_code == 404
     assert response.json()["detail"] == "No portfolio 'broker' found for this API key."
     assert api_client.get(f"{API}/portfolios", headers=other_headers).json() == []
+
+
+def test_transfers_and_return_of_capital_and_a_cost_never_guessed(api_client, headers):
+    history = (
+        "Date,Action,Symbol,Quantity,Price,Amount\n"
+        "2023-01-03,Transfer in,ABC,10,,\n"  # no cost basis given: not stated
+        "2023-02-01,Buy,ABC,5,20,\n"
+        "2023-03-01,Sell,ABC,12,25,\n"  # FIFO: 10 from the transferred lot, 2 from the bought one
+        "2023-04-01,Transfer in,XYZ,4,,400\n"
+        "2023-05-01,Return of capital,XYZ,,,40\n"
+        "2023-06-01,Transfer out,XYZ,1,,\n"
+    )
+    assert api_client.put(f"{API}/portfolios/moved/activity", headers=headers, files=csv_file(history)).status_code == 200
+    report = api_client.get(f"{API}/portfolios/moved", headers=headers).json()
+    sales = [(s["lot"], s["quantity"], s["cost"], s["gain"]) for s in report["sales"]]
+    assert sales == [("ABC-2", 10, None, None), ("ABC-3", 2, pytest.approx(40.0), pytest.approx(10.0))]
+    assert report["realised_gain"] is None  # one part of it is not stated, so the total is not either
+    positions = {p["symbol"]: p for p in report["positions"]}
+    assert (positions["ABC"]["quantity"], positions["ABC"]["cost_basis"]) == (3, pytest.approx(60.0))
+    # 400 less the 40 paid back, then a quarter of the shares sent away with a quarter of the cost
+    assert (positions["XYZ"]["quantity"], positions["XYZ"]["cost_basis"]) == (3, pytest.approx(270.0))
+    assert report["returned_capital"] == pytest.approx(40.0)

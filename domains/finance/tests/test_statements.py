@@ -81,3 +81,21 @@ def test_a_malformed_statement_gets_a_422(api_client, headers, content, message)
 def test_another_key_cannot_read_the_statement(apple, api_client, headers, other_headers):
     assert api_client.get(f"{API}/statements/{apple['id']}", headers=headers).json()["name"] == "Apple FY2023"
     assert api_client.get(f"{API}/statements/{apple['id']}", headers=other_headers).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("expenses", "derived"),
+    [
+        ("Total operating expenses,54847\n", "Revenue − Cost of revenue − Operating expenses"),
+        ('Research and development,29915\n"Selling, general and administrative",(24932)\n', "Revenue − Cost of revenue − the operating expense lines"),
+    ],
+    ids=["total", "lines"],
+)
+def test_operating_income_is_derived_when_the_statement_does_not_give_it(api_client, headers, expenses, derived):
+    # Apple's FY2023 income statement without its 'Operating income' line: 383,285 - 214,137 - 54,847 = 114,301
+    text = f"Line item,FY2023\nTotal net sales,383285\nTotal cost of sales,214137\n{expenses}Net income,96995\n"
+    report = api_client.post(f"{API}/statements", headers=headers, files={"file": ("s.csv", text.encode())}).json()
+    assert report["statement"]["items"]["operating_income"] == 114301
+    assert report["statement"]["derived"]["operating_income"] == derived
+    margin = next(r for r in report["ratios"] if r["name"] == "Operating margin")
+    assert margin["value"] == pytest.approx(114301 / 383285)

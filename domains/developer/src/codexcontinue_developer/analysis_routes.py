@@ -6,15 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import Field
-from starlette.concurrency import run_in_threadpool
 
 from codexcontinue import READ_SCOPE, InputError, LLMDep
+from codexcontinue.ml.runtime import LLMRuntime
 
 from .analysis import AnalysisReport, analyse
-from .code_review import FunctionReview, review_function
+from .code_review import FunctionReview, review_function, review_target
 from .deps import SettingsDep, StrictBody, read_upload
+from .isolation import run_isolated
 from .settings import DeveloperSettings
-from .source_tree import ACCEPTED_UPLOADS, SourceTree, pasted_tree, uploaded_tree
+from .source_tree import ACCEPTED_UPLOADS, SourceTree, pasted_tree, unpacked_upload
 
 router = APIRouter()
 UploadDep = Annotated[UploadFile, File(description=f"The code: {ACCEPTED_UPLOADS}.")]
@@ -37,23 +38,15 @@ class PastedReview(PastedCode):
 async def analyse_upload(settings: SettingsDep, file: UploadDep) -> AnalysisReport:
     """Analyse an uploaded zip or tar.gz archive, or a .py file: complexity, maintainability, security, lint."""
     name, content = file.filename or "upload", await read_upload(file, settings)
-
-    def work() -> AnalysisReport:
-        with uploaded_tree(name, content, settings) as tree:
-            return analyse(tree, settings)
-
-    return await run_in_threadpool(work)
+    async with unpacked_upload(name, content, settings) as tree:
+        return await analyse(tree, settings)
 
 
 @router.post("/analysis/code", openapi_extra=READ_SCOPE)
 async def analyse_code(request: PastedCode, settings: SettingsDep) -> AnalysisReport:
     """Analyse pasted Python code."""
-
-    def work() -> AnalysisReport:
-        with pasted_tree(request.filename, request.code, settings) as tree:
-            return analyse(tree, settings)
-
-    return await run_in_threadpool(work)
+    with pasted_tree(request.filename, request.code, settings) as tree:
+        return await analyse(tree, settings)
 
 
 @router.post("/review", openapi_extra=READ_SCOPE)
@@ -66,30 +59,27 @@ async def review_upload(
 ) -> FunctionReview:
     """Explain one function of an upload and comment on it (the 'developer-reviewer' model; needs Ollama)."""
     name, content = file.filename or "upload", await read_upload(file, settings)
-
-    def work() -> tuple[str, AnalysisReport]:
-        with uploaded_tree(name, content, settings) as tree:
-            return _file_analysis(tree, path, settings)
-
-    code, report = await run_in_threadpool(work)
-    return await review_function(llm, code, report, path, function)
+    async with unpacked_upload(name, content, settings) as tree:
+        return await _review(tree, path, function, llm, settings)
 
 
 @router.post("/review/code", openapi_extra=READ_SCOPE)
 async def review_code(request: PastedReview, settings: SettingsDep, llm: LLMDep) -> FunctionReview:
     """Explain one function of pasted code and comment on it (the 'developer-reviewer' model; needs Ollama)."""
-
-    def work() -> tuple[str, AnalysisReport]:
-        with pasted_tree(request.filename, request.code, settings) as tree:
-            return _file_analysis(tree, tree.files[0], settings)
-
-    code, report = await run_in_threadpool(work)
-    return await review_function(llm, code, report, report.files[0].path, request.function)
+    with pasted_tree(request.filename, request.code, settings) as tree:
+        return await _review(tree, tree.files[0], request.function, llm, settings)
 
 
-def _file_analysis(tree: SourceTree, path: str, settings: DeveloperSettings) -> tuple[str, AnalysisReport]:
-    """The text of one file of the tree and its analysis alone."""
+async def _review(
+    tree: SourceTree, path: str, function: str, llm: LLMRuntime, settings: DeveloperSettings
+) -> FunctionReview:
+    """The analysis of the one file `path` of `tree`, then the model's review of `function` in it."""
     if path not in tree.files:
         listed = ", ".join(tree.files[:20])
         raise InputError(f"'{path}' is not a Python file of '{tree.label}'; its Python files: {listed}.")
-    return tree.read(path), analyse(tree, settings, only=[path])
+    report = await analyse(tree, settings, only=[path])
+    target = await run_isolated(
+        review_target, tree, path, function, report.blocks,
+        memory_bytes=settings.max_analysis_memory_bytes, processes=settings.max_analysis_processes,
+    )  # fmt: skip
+    return await review_function(llm, report, target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal, cast
 
 from pydantic import BaseModel, Field
@@ -16,6 +17,7 @@ from .lint import LintFinding
 from .metrics import CodeBlock
 from .reviewer_model import REVIEWER_MODEL
 from .security import SecurityFinding
+from .source_tree import SourceTree
 
 MAX_SOURCE_LINES = 400
 
@@ -55,50 +57,60 @@ class FunctionReview(BaseModel):
     cached: bool
 
 
-def find_block(report: AnalysisReport, path: str, function: str) -> CodeBlock:
+@dataclass(frozen=True)
+class ReviewTarget:
+    """The function to review: its analysed block, its first and last line (decorators included), those lines."""
+
+    block: CodeBlock
+    start: int
+    end: int
+    lines: list[str]
+
+
+def find_block(blocks: list[CodeBlock], path: str, function: str) -> CodeBlock:
     """The analysed function, method or class called `function` in `path`; else `InputError` listing the names."""
-    blocks = [block for block in report.blocks if block.path == path]
-    for block in blocks:
+    in_file = [block for block in blocks if block.path == path]
+    for block in in_file:
         if block.name == function:
             return block
-    names = ", ".join(block.name for block in blocks[:20]) or "none (the file defines no functions)"
+    names = ", ".join(block.name for block in in_file[:20]) or "none (the file defines no functions)"
     raise InputError(f"'{path}' has no function, method or class named '{function}'; its names: {names}.")
 
 
-async def review_function(
-    llm: LLMRuntime, code: str, report: AnalysisReport, path: str, function: str
-) -> FunctionReview:
-    """Ask 'developer-reviewer' to explain `function` of `path` and comment on it, given `report` (of that file)."""
-    block = find_block(report, path, function)
+def review_target(tree: SourceTree, path: str, function: str, blocks: list[CodeBlock]) -> ReviewTarget:
+    """`function` of `path` among the analysed `blocks`, with its lines (parses the file: run it in a child
+    process, through `run_isolated`)."""
+    block = find_block(blocks, path, function)
+    code = tree.read(path)
     node = definition_at(code, block.lineno)
     start, end = (first_line(node), node.end_lineno or block.endline) if node else (block.lineno, block.endline)
-    security = [f for f in report.security if f.path == path and start <= f.line <= end]
-    lint = [f for f in report.lint if f.path == path and start <= f.line <= end]
-    prompt = _prompt(code, report, block, start, end, security, lint)
+    return ReviewTarget(block, start, end, code.splitlines()[start - 1 : end])
+
+
+async def review_function(llm: LLMRuntime, report: AnalysisReport, target: ReviewTarget) -> FunctionReview:
+    """Ask 'developer-reviewer' to explain the `target` function and comment on it, given `report` (of its file)."""
+    block, start, end = target.block, target.start, target.end
+    security = [f for f in report.security if f.path == block.path and start <= f.line <= end]
+    lint = [f for f in report.lint if f.path == block.path and start <= f.line <= end]
+    prompt = _prompt(target, report, security, lint)
     result = await llm.generate(REVIEWER_MODEL, prompt, pack="developer", schema=ReviewReply)
     reply = cast(ReviewReply, result.data)
     return FunctionReview(
-        path=path, function=block.name, kind=block.kind, lineno=start, endline=end,
+        path=block.path, function=block.name, kind=block.kind, lineno=start, endline=end,
         complexity=block.complexity, rank=block.rank, explanation=reply.explanation, comments=reply.comments,
         security=security, lint=lint, model=result.model, cached=result.cached,
     )  # fmt: skip
 
 
 def _prompt(
-    code: str,
-    report: AnalysisReport,
-    block: CodeBlock,
-    start: int,
-    end: int,
-    security: list[SecurityFinding],
-    lint: list[LintFinding],
+    target: ReviewTarget, report: AnalysisReport, security: list[SecurityFinding], lint: list[LintFinding]
 ) -> str:
+    block, start, end = target.block, target.start, target.end
     file_metrics = next(file for file in report.files if file.path == block.path)
-    lines = code.splitlines()[start - 1 : end]
-    shown = lines[:MAX_SOURCE_LINES]
+    shown = target.lines[:MAX_SOURCE_LINES]
     numbered = "\n".join(f"{start + index:5d} | {line}" for index, line in enumerate(shown))
-    if len(lines) > len(shown):
-        numbered += f"\n      | ... ({len(lines) - len(shown)} more lines not shown)"
+    if len(target.lines) > len(shown):
+        numbered += f"\n      | ... ({len(target.lines) - len(shown)} more lines not shown)"
     findings = [
         f"- line {f.line}: bandit {f.test_id} ({f.test_name}), severity {f.severity}, confidence {f.confidence}: "
         f"{f.message}"

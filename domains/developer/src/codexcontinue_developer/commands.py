@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Annotated, NoReturn, cast
 
@@ -43,7 +44,7 @@ def analyze(
     settings = _settings()
     try:
         with local_tree(path, settings) as tree:
-            report = analyse(tree, settings)
+            report = asyncio.run(analyse(tree, settings))
     except InputError as error:
         _fail(error.message)
     if as_json:

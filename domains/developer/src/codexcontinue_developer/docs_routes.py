@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, UploadFile
-from pydantic import BaseModel, Field
-from starlette.concurrency import run_in_threadpool
+from pydantic import Field
 
 from codexcontinue import READ_SCOPE, LLMDep
 from codexcontinue.ml.runtime import LLMRuntime
 
-from .api_reference import api_reference
 from .deps import SettingsDep, StrictBody, read_upload
-from .docstring_coverage import DocstringCoverage, docstring_coverage
-from .docstring_drafts import DRAFTED_KINDS, DocstringDrafts, draft_docstrings
-from .package_api import SkippedFile, read_api
+from .docstring_drafts import draft_docstrings
+from .documentation import DocsReport, document
+from .isolation import run_isolated
 from .settings import DeveloperSettings
-from .source_tree import ACCEPTED_UPLOADS, SourceTree, pasted_tree, uploaded_tree
+from .source_tree import ACCEPTED_UPLOADS, SourceTree, pasted_tree, unpacked_upload
 
 router = APIRouter()
 DRAFT_HELP = "Also draft docstrings for undocumented functions with the LLM, as a diff (needs Ollama)."
@@ -31,16 +29,6 @@ class PastedModule(StrictBody):
     draft_docstrings: bool = Field(default=False, description=DRAFT_HELP)
 
 
-class DocsReport(BaseModel):
-    """The API reference, the docstring coverage, what was left out, and the drafts when asked for."""
-
-    source: str
-    markdown: str = Field(description="The API reference in Markdown.")
-    coverage: DocstringCoverage
-    skipped: list[SkippedFile]
-    drafts: DocstringDrafts | None = Field(default=None, description="Drafted docstrings; never applied.")
-
-
 @router.post("/docs", openapi_extra=READ_SCOPE)
 async def document_upload(
     settings: SettingsDep,
@@ -50,43 +38,26 @@ async def document_upload(
 ) -> DocsReport:
     """Document an uploaded package without importing it: API reference, coverage, optional drafts."""
     name, content = file.filename or "upload", await read_upload(file, settings)
-
-    def work() -> tuple[DocsReport, dict[str, str]]:
-        with uploaded_tree(name, content, settings) as tree:
-            return _document(tree)
-
-    report, sources = await run_in_threadpool(work)
-    return await _with_drafts(report, sources, draft_docstrings, llm, settings)
+    async with unpacked_upload(name, content, settings) as tree:
+        return await _documented(tree, draft_docstrings, llm, settings)
 
 
 @router.post("/docs/code", openapi_extra=READ_SCOPE)
 async def document_code(request: PastedModule, settings: SettingsDep, llm: LLMDep) -> DocsReport:
     """Document pasted code as one module: API reference, coverage, optional drafts."""
-
-    def work() -> tuple[DocsReport, dict[str, str]]:
-        with pasted_tree(request.filename, request.code, settings) as tree:
-            return _document(tree)
-
-    report, sources = await run_in_threadpool(work)
-    return await _with_drafts(report, sources, request.draft_docstrings, llm, settings)
+    with pasted_tree(request.filename, request.code, settings) as tree:
+        return await _documented(tree, request.draft_docstrings, llm, settings)
 
 
-def _document(tree: SourceTree) -> tuple[DocsReport, dict[str, str]]:
-    """The report without drafts, and the text of every file holding an undocumented function."""
-    api = read_api(tree)
-    coverage = docstring_coverage(api)
-    report = DocsReport(
-        source=tree.label, markdown=api_reference(tree.label, api), coverage=coverage, skipped=api.skipped
-    )
-    files = {item.file for item in coverage.undocumented if item.kind in DRAFTED_KINDS}
-    return report, {file: tree.read(file) for file in files}
-
-
-async def _with_drafts(
-    report: DocsReport, sources: dict[str, str], wanted: bool, llm: LLMRuntime, settings: DeveloperSettings
-) -> DocsReport:
-    if wanted:
+async def _documented(tree: SourceTree, drafts: bool, llm: LLMRuntime, settings: DeveloperSettings) -> DocsReport:
+    """The report of `tree` (read in a child process), with the model's drafts when asked for."""
+    documentation = await run_isolated(
+        document, tree, settings.max_docstring_drafts if drafts else None,
+        memory_bytes=settings.max_analysis_memory_bytes, processes=settings.max_analysis_processes,
+    )  # fmt: skip
+    report = documentation.report
+    if drafts:
         report.drafts = await draft_docstrings(
-            llm, sources, report.coverage.undocumented, settings.max_docstring_drafts
+            llm, documentation.sites, documentation.not_drafted, documentation.sources
         )
     return report

@@ -9,13 +9,15 @@ from __future__ import annotations
 import difflib
 from collections import defaultdict
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import cast
 
 from pydantic import BaseModel, Field
 
+from codexcontinue.cpu_work import run_cpu_bound
 from codexcontinue.ml.runtime import LLMRuntime
 
-from .definitions import Definition, definition_at, first_line
+from .definitions import Definition, definitions_by_line, first_line
 from .docstring_coverage import Undocumented
 from .reviewer_model import REVIEWER_MODEL
 
@@ -54,44 +56,72 @@ class DocstringDrafts(BaseModel):
     model: str
 
 
-async def draft_docstrings(
-    llm: LLMRuntime, sources: Mapping[str, str], undocumented: list[Undocumented], limit: int
-) -> DocstringDrafts:
-    """Draft docstrings for up to `limit` of the undocumented functions, methods and properties.
+@dataclass(frozen=True)
+class DraftSite:
+    """Where a drafted docstring goes: the object, the lines the model is shown, the line and indent it is
+    inserted at."""
 
-    `sources` maps each file named in `undocumented` to its text.
+    item: Undocumented
+    source: list[str]
+    line: int
+    indent: str
+
+
+def draft_sites(
+    sources: Mapping[str, str], undocumented: list[Undocumented], limit: int
+) -> tuple[list[DraftSite], list[NotDrafted]]:
+    """Where each of up to `limit` drafts goes, and the undocumented functions left without one, with why.
+
+    `sources` maps each file named in `undocumented` to its text. Each file is parsed once (so run
+    this in a child process, through `run_isolated`).
     """
-    drafted: list[DraftedDocstring] = []
+    sites: list[DraftSite] = []
     not_drafted: list[NotDrafted] = []
-    insertions: dict[str, list[tuple[int, list[str]]]] = defaultdict(list)
+    parsed: dict[str, tuple[dict[int, Definition], list[str]]] = {}
     for item in (item for item in undocumented if item.kind in DRAFTED_KINDS):
-        if len(drafted) >= limit:
+        if len(sites) >= limit:
             not_drafted.append(NotDrafted(path=item.path, reason=(
                 f"over the limit of {limit} drafts per request; raise CODEXCONTINUE_DEVELOPER__MAX_DOCSTRING_DRAFTS"
             )))  # fmt: skip
             continue
-        code = sources[item.file]
-        node = definition_at(code, item.lineno or 0)
-        problem = _why_not(code, node)
+        if item.file not in parsed:
+            code = sources[item.file]
+            parsed[item.file] = definitions_by_line(code), code.splitlines()
+        definitions, lines = parsed[item.file]
+        node = definitions.get(item.lineno or 0)
+        problem = _why_not(lines, node)
         if node is None or problem:
             not_drafted.append(NotDrafted(path=item.path, reason=problem or "its definition was not found"))
             continue
-        result = await llm.generate(
-            REVIEWER_MODEL, _prompt(item, code, node), pack="developer", schema=DocstringDraft
-        )
-        text = _clean(cast(DocstringDraft, result.data).docstring)
         body = _body_start(node)
-        indent = code.splitlines()[body - 1][: node.body[0].col_offset]
-        insertions[item.file].append((body, _quoted(text, indent)))
-        drafted.append(DraftedDocstring(path=item.path, file=item.file, line=body, docstring=text))
-    diff = "".join(_file_diff(file, sources[file], places) for file, places in sorted(insertions.items()))
+        source = lines[first_line(node) - 1 : node.end_lineno][:MAX_SOURCE_LINES]
+        sites.append(DraftSite(item, source, body, lines[body - 1][: node.body[0].col_offset]))
+    return sites, not_drafted
+
+
+async def draft_docstrings(
+    llm: LLMRuntime, sites: list[DraftSite], not_drafted: list[NotDrafted], sources: Mapping[str, str]
+) -> DocstringDrafts:
+    """Ask the model for a docstring at each of `sites` (from `draft_sites`); the drafts as one diff."""
+    drafted: list[DraftedDocstring] = []
+    insertions: dict[str, list[tuple[int, list[str]]]] = defaultdict(list)
+    for site in sites:
+        result = await llm.generate(REVIEWER_MODEL, _prompt(site), pack="developer", schema=DocstringDraft)
+        text = _clean(cast(DocstringDraft, result.data).docstring)
+        insertions[site.item.file].append((site.line, _quoted(text, site.indent)))
+        drafted.append(DraftedDocstring(path=site.item.path, file=site.item.file, line=site.line, docstring=text))
+    diff = await run_cpu_bound(_diff, sources, insertions)
     return DocstringDrafts(diff=diff, drafted=drafted, not_drafted=not_drafted, model=REVIEWER_MODEL)
 
 
-def _why_not(code: str, node: Definition | None) -> str | None:
+def _diff(sources: Mapping[str, str], insertions: dict[str, list[tuple[int, list[str]]]]) -> str:
+    return "".join(_file_diff(file, sources[file], places) for file, places in sorted(insertions.items()))
+
+
+def _why_not(lines: list[str], node: Definition | None) -> str | None:
     if node is None:
         return None
-    line = code.splitlines()[_body_start(node) - 1]
+    line = lines[_body_start(node) - 1]
     if line[: node.body[0].col_offset].strip():
         return "its body starts on the line of its `def`; move the body to a line of its own first"
     return None
@@ -102,13 +132,12 @@ def _body_start(node: Definition) -> int:
     return first_line(first) if isinstance(first, Definition) else first.lineno
 
 
-def _prompt(item: Undocumented, code: str, node: Definition) -> str:
-    lines = code.splitlines()[first_line(node) - 1 : node.end_lineno][:MAX_SOURCE_LINES]
+def _prompt(site: DraftSite) -> str:
     return "\n".join(
         [
-            f"Write the docstring of the Python {item.kind} `{item.path}`:",
+            f"Write the docstring of the Python {site.item.kind} `{site.item.path}`:",
             "",
-            *lines,
+            *site.source,
             "",
             (
                 "First line: one sentence saying what it does or returns, ending with a period. Then, when they "

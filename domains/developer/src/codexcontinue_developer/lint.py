@@ -6,12 +6,19 @@ selection from the pack's settings. It reads the files; nothing is imported or r
 
 from __future__ import annotations
 
+import asyncio
 import json
-import subprocess
+import shutil
 from pathlib import Path
 
 from pydantic import BaseModel, Field
 from ruff.__main__ import find_ruff_bin
+
+from codexcontinue.cpu_work import checkpoint, run_cpu_bound
+
+from .isolation import BACKGROUND_NICENESS
+
+LOWER_PRIORITY = ["nice", "-n", str(BACKGROUND_NICENESS)] if shutil.which("nice") else []
 
 
 class LintFinding(BaseModel):
@@ -32,22 +39,42 @@ class LintFailed(RuntimeError):
     """ruff did not finish (timeout) or failed; the message says why."""
 
 
-def lint(root: Path, files: list[str], rules: list[str], timeout_s: float) -> list[LintFinding]:
-    """ruff's findings in `files` (relative to `root`) for the rule codes or prefixes in `rules`."""
-    command = [
-        find_ruff_bin(), "check", "--isolated", "--no-cache", "--exit-zero", "--output-format=json",
-        f"--select={','.join(rules)}", "--", *files,
-    ]  # fmt: skip
+async def lint(root: Path, files: list[str], rules: list[str], timeout_s: float) -> list[LintFinding]:
+    """ruff's findings in `files` (relative to `root`) for the rule codes or prefixes in `rules`.
+
+    ruff runs as a child process of its own, at a lower CPU priority than the API (`nice`, where
+    there is one), killed when the timeout passes or the awaiting task is cancelled (the request's
+    time limit), so it never outlives its request.
+    """
+    process = await asyncio.create_subprocess_exec(
+        *LOWER_PRIORITY, find_ruff_bin(), "check", "--isolated", "--no-cache", "--exit-zero",
+        "--output-format=json-lines", f"--select={','.join(rules)}", "--", *files,
+        cwd=root, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
     try:
-        done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=timeout_s, check=False)
-    except subprocess.TimeoutExpired:
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout_s)
+    except TimeoutError:
         raise LintFailed(
             f"ruff did not finish within {timeout_s:.0f} s; raise CODEXCONTINUE_DEVELOPER__LINT_TIMEOUT_S."
         ) from None
-    if done.returncode != 0:
-        first_line = (done.stderr.strip().splitlines() or ["no message"])[0]
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    if process.returncode != 0:
+        first_line = (stderr.decode(errors="replace").strip().splitlines() or ["no message"])[0]
         raise LintFailed(f"ruff failed: {first_line}")
-    findings = [_finding(root, item) for item in json.loads(done.stdout or "[]")]
+    return await run_cpu_bound(_findings, root, stdout)
+
+
+def _findings(root: Path, output: bytes) -> list[LintFinding]:
+    """ruff's JSON lines read one at a time, so a long report never holds the GIL for long."""
+    findings = []
+    for number, line in enumerate(output.splitlines()):
+        if number % 1000 == 0:
+            checkpoint()
+        if line.strip():
+            findings.append(_finding(root, json.loads(line)))
     findings.sort(key=lambda finding: (finding.path, finding.line, finding.column, finding.code))
     return findings
 

@@ -16,6 +16,10 @@ from radon.metrics import mi_rank, mi_visit
 from radon.raw import analyze
 from radon.visitors import Class, Function
 
+from codexcontinue import InputError
+
+from .definitions import parser_gave_up
+
 BlockKind = Literal["function", "method", "class"]
 
 
@@ -51,7 +55,11 @@ class FileMetrics(BaseModel):
 
 
 def measure(path: str, code: str) -> tuple[FileMetrics, list[CodeBlock]]:
-    """Radon's metrics of one file's `code`; a file that does not parse gets `error` and no blocks."""
+    """Radon's metrics of one file's `code`; a file that does not parse gets `error` and no blocks.
+
+    Code that Python's parser gives up on (`MemoryError`, `RecursionError`: very deep nesting, or
+    `a a a ...` thousands of times) raises `InputError` naming the file: it cannot be measured at all.
+    """
     metrics = FileMetrics(path=path)
     try:
         blocks = [_block(path, block) for block in cc_visit(code)]  # parses first: the clearest syntax errors
@@ -63,6 +71,8 @@ def measure(path: str, code: str) -> tuple[FileMetrics, list[CodeBlock]]:
     except (TokenError, ValueError) as error:  # an unterminated string; NUL bytes in the source
         metrics.error = f"not valid Python source: {error}"
         return metrics, []
+    except (MemoryError, RecursionError):
+        raise InputError(parser_gave_up(path)) from None
     metrics = FileMetrics(path=path, **raw._asdict(), mi=mi, mi_rank=mi_rank(mi), blocks=len(blocks))
     if blocks:
         metrics.average_complexity = sum(b.complexity for b in blocks) / len(blocks)

@@ -17,9 +17,14 @@ from typing import cast
 import griffe
 from pydantic import BaseModel
 
+from codexcontinue import InputError
+
+from .definitions import parser_gave_up
 from .source_tree import SourceTree
 
-LEFT_OUT_NAMES = frozenset({"tests", "test", "testing", "conftest", "setup", "noxfile", "fabfile"})
+# Tests and build scripts. Not `testing`: a package's `testing` module is its public kit for its users'
+# tests (click.testing's CliRunner, numpy.testing, codexcontinue.testing).
+LEFT_OUT_NAMES = frozenset({"tests", "test", "conftest", "setup", "noxfile", "fabfile"})
 
 
 class SkippedFile(BaseModel):
@@ -85,6 +90,8 @@ def read_api(tree: SourceTree) -> PackageApi:
         except (griffe.LoadingError, ModuleNotFoundError, ImportError) as error:
             api.skipped.append(SkippedFile(path=shown, reason=f"griffe could not load it: {error}"))
             continue
+        except (MemoryError, RecursionError):
+            raise InputError(parser_gave_up(shown)) from None
         for module in _modules(tree, top, api):
             relative = _relative_file(tree, module)
             loaded_files.add(relative)
@@ -188,6 +195,8 @@ def _why_not_loaded(tree: SourceTree, path: str) -> str:
         return f"syntax error at line {error.lineno}: {error.msg}"
     except ValueError as error:
         return f"not valid Python source: {error}"
+    except (MemoryError, RecursionError):
+        raise InputError(parser_gave_up(path)) from None
     return "not importable by this name (its folder or file name is not a Python identifier)"
 
 

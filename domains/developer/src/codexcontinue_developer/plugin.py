@@ -1,12 +1,13 @@
 """The developer pack's hook implementations."""
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
 import typer
 from fastapi import APIRouter
 
-from codexcontinue import ModelSpec, PackInfo, PageSpec, hookimpl
+from codexcontinue import ModelSpec, PackContext, PackInfo, PageSpec, hookimpl
 
 from . import INFO
 from .reviewer_model import reviewer_model_spec
@@ -32,6 +33,15 @@ def pack_settings() -> type[DeveloperSettings]:
 def api_router() -> APIRouter:
     """Routes served under /api/v1/developer/."""
     return router
+
+
+@hookimpl
+async def startup(context: PackContext) -> None:
+    """Start the process that forks the code-analysis processes, so the first analysis does not wait for it."""
+    if context.process == "api":
+        from .isolation import start_forkserver
+
+        await asyncio.to_thread(start_forkserver)
 
 
 @hookimpl

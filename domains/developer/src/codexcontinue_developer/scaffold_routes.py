@@ -8,6 +8,7 @@ from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from codexcontinue import READ_SCOPE
+from codexcontinue.audit import record_resource_ids
 
 from .deps import StrictBody
 from .scaffolding import AnswersInvalid, render_archive
@@ -31,6 +32,7 @@ async def templates() -> list[TemplateInfo]:
 @router.get("/templates/{name}")
 async def template(name: str) -> TemplateInfo:
     """One template and its questions."""
+    record_resource_ids(name)  # recorded only when the template exists (the answer is then 200)
     return template_named(name).info()
 
 
@@ -44,6 +46,7 @@ async def template(name: str) -> TemplateInfo:
 async def render_project(name: str, request: ScaffoldRequest) -> Response:
     """Render a project from a template and answer it as a zip download; 422 lists every wrong answer."""
     chosen = template_named(name)
+    record_resource_ids(name)
     try:
         filename, content = await run_in_threadpool(render_archive, chosen, request.answers)
     except AnswersInvalid as error:

@@ -1,8 +1,10 @@
 """Rendering a project from a template with copier: every wrong answer reported at once, output as a folder or a zip.
 
-Answers are checked by the template's own copier validators (and its choices): copier stops at
-the first wrong answer, so each is set aside in turn (a required one replaced by a sample answer
-its validator accepts) and the dry run repeated until the rest pass.
+Answers are single lines: one holding a control character (a newline, a tab) is refused first, as
+`codexcontinue new-pack` refuses it. The rest are checked by the template's own copier validators
+(and its choices): copier stops at the first wrong answer, so each is set aside in turn (a
+required one replaced by a sample answer its validator accepts) and the dry run repeated until
+the rest pass.
 The domain-pack template is rendered by the core's `codexcontinue.scaffold.render_pack`.
 """
 
@@ -17,7 +19,7 @@ from pathlib import Path
 import copier
 from pydantic import BaseModel
 
-from codexcontinue.scaffold import PACK_TEMPLATE, ScaffoldError, render_pack
+from codexcontinue.scaffold import PACK_TEMPLATE, ScaffoldError, control_character_problems, render_pack
 
 from codexcontinue import InputError
 
@@ -62,6 +64,12 @@ def answer_problems(template: ProjectTemplate, answers: dict[str, str]) -> list[
     samples = {name: iter(SAMPLE_ANSWERS) for name in required}
     stand_ins: dict[str, str] = {}
     reported: set[str] = set()
+    for name, problem in control_character_problems(remaining).items():  # before copier sees them
+        problems.append(AnswerProblem(answer=name, problem=problem))
+        reported.add(name)
+        del remaining[name]
+        if name in required:
+            stand_ins[name] = next(samples[name])
     while True:
         try:
             _dry_run(template, {**remaining, **stand_ins})

@@ -11,7 +11,8 @@ from codexcontinue import PackSettings
 
 
 class DeveloperSettings(PackSettings):
-    """Upload and archive limits, the lint rules, report sizes and the reviewer's base model."""
+    """Upload and archive limits, the analysis process's limits, the lint rules, report sizes and the
+    reviewer's base model."""
 
     max_upload_bytes: int = Field(
         default=10 * 1024 * 1024, gt=0, description="Largest upload (archive, .py file or pasted code), in bytes."
@@ -32,6 +33,14 @@ class DeveloperSettings(PackSettings):
         description="ruff rule codes or prefixes to check (comma-separated), e.g. 'E4,E7,E9,F,B'.",
     )
     lint_timeout_s: float = Field(default=120.0, gt=0, description="Seconds ruff may run on one upload.")
+    max_analysis_memory_bytes: int = Field(
+        default=2 * 1024**3,
+        ge=256 * 1024**2,
+        description="Address space of the process that parses one request's code; code needing more is refused (413).",
+    )
+    max_analysis_processes: int = Field(
+        default=2, ge=1, description="Requests whose code is parsed at the same time; the others wait their turn."
+    )
     worst_offenders: int = Field(
         default=10, ge=1, le=100, description="How many functions and files the summary names as worst offenders."
     )

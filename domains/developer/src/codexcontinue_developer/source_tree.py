@@ -9,14 +9,15 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from codexcontinue import InputError
 
 from .archives import PYTHON_SUFFIXES, ArchiveLimits, archive_kind, unpack_archive
+from .isolation import run_isolated
 from .settings import DeveloperSettings
 
 MODULE_FILE_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*\.pyi?$")
@@ -59,33 +60,60 @@ def archive_limits(settings: DeveloperSettings) -> ArchiveLimits:
 @contextmanager
 def uploaded_tree(filename: str, content: bytes, settings: DeveloperSettings) -> Iterator[SourceTree]:
     """An uploaded archive (zip, tar, tar.gz) or single Python file, unpacked in a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="codexcontinue-developer-") as scratch:
+        yield _unpack_upload(filename, content, Path(scratch), settings)
+
+
+@asynccontextmanager
+async def unpacked_upload(filename: str, content: bytes, settings: DeveloperSettings) -> AsyncIterator[SourceTree]:
+    """`uploaded_tree` for a route: the archive is read and unpacked in a child process
+    (`run_isolated`), off the event loop, with its memory capped, and killed if the request ends.
+
+    Python's tarfile reads some headers whole before any limit can be checked (a GNU long-name
+    header may claim gigabytes, which gzip packs into a few kilobytes): in the API process that
+    would be its memory; in the child it is a 413.
+    """
+    with tempfile.TemporaryDirectory(prefix="codexcontinue-developer-") as scratch:
+        yield await run_isolated(
+            _unpack_upload, filename, content, Path(scratch), settings,
+            memory_bytes=settings.max_analysis_memory_bytes, processes=settings.max_analysis_processes,
+        )  # fmt: skip
+
+
+def _unpack_upload(filename: str, content: bytes, root: Path, settings: DeveloperSettings) -> SourceTree:
+    """Write the upload's Python sources into the empty folder `root`; the tree they make."""
+    try:
+        return _unpacked(filename, content, root, settings)
+    except MemoryError:
+        raise InputError(
+            f"'{filename}' needs more memory to unpack than a request may use (its headers or entries unpack to "
+            "far more than it holds: a compression bomb); upload the sources as they are.",
+            status=413,
+        ) from None
+
+
+def _unpacked(filename: str, content: bytes, root: Path, settings: DeveloperSettings) -> SourceTree:
     if not content:
         raise InputError(f"'{filename}' is empty; upload {ACCEPTED_UPLOADS}.")
     if len(content) > settings.max_upload_bytes:
         raise InputError(too_large(filename, settings), status=413)
-    with tempfile.TemporaryDirectory(prefix="codexcontinue-developer-") as scratch:
-        root = Path(scratch)
-        if archive_kind(content) is not None:
-            unpacked = unpack_archive(filename, content, root, archive_limits(settings))
-            tree = SourceTree(filename, root, sorted(unpacked.files), unpacked.ignored, unpacked.links)
-        elif PurePosixPath(filename).suffix in PYTHON_SUFFIXES:
-            name = _module_file_name(PurePosixPath(filename.replace("\\", "/")).name)
-            (root / name).write_bytes(content)
-            tree = SourceTree(filename, root, [name])
-        else:
-            raise InputError(
-                f"'{filename}' is not an archive or a Python file; upload {ACCEPTED_UPLOADS}.", status=415
-            )
-        if not tree.files:
-            raise InputError(
-                f"'{filename}' holds no Python files (.py or .pyi); upload the package's sources."
-                + (
-                    f" It holds {len(tree.ignored)} other file(s), e.g. '{tree.ignored[0]}'."
-                    if tree.ignored
-                    else ""
-                )
-            )
-        yield tree
+    if archive_kind(content) is not None:
+        unpacked = unpack_archive(filename, content, root, archive_limits(settings))
+        tree = SourceTree(filename, root, sorted(unpacked.files), unpacked.ignored, unpacked.links)
+    elif PurePosixPath(filename).suffix in PYTHON_SUFFIXES:
+        name = _module_file_name(PurePosixPath(filename.replace("\\", "/")).name)
+        (root / name).write_bytes(content)
+        tree = SourceTree(filename, root, [name])
+    else:
+        raise InputError(
+            f"'{filename}' is not an archive or a Python file; upload {ACCEPTED_UPLOADS}.", status=415
+        )
+    if not tree.files:
+        raise InputError(
+            f"'{filename}' holds no Python files (.py or .pyi); upload the package's sources."
+            + (f" It holds {len(tree.ignored)} other file(s), e.g. '{tree.ignored[0]}'." if tree.ignored else "")
+        )
+    return tree
 
 
 @contextmanager

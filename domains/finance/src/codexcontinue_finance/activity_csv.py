@@ -1,13 +1,18 @@
 """Trade histories: a CSV of buys, sells, dividends, splits and cash movements read into checked activities.
 
 Columns (header names in any case; Date, Action and the ones an action needs are required):
-Date, Action (buy, sell, dividend, split, deposit, withdrawal, fee, interest), Symbol, Quantity,
-Price, Fees, Amount, Lot (a buy's lot id, or the lot a sell takes from), Ratio ('4:1' for a
-four-for-one split), Asset Class, Currency.
+Date, Action (buy, sell, dividend, split, deposit, withdrawal, fee, interest, transfer in, transfer
+out, return of capital), Symbol, Quantity, Price, Fees, Amount, Lot (a buy's lot id, or the lot a
+sell takes from), Ratio ('4:1' for a four-for-one split), Asset Class, Currency.
+
+A transfer in brings shares from elsewhere: its Amount is their cost basis, and without one the
+cost is 'not stated' (never guessed). A transfer out sends shares away (oldest lots first) without
+a sale. A return of capital pays cash back and lowers the lots' cost.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import dataclass
@@ -18,7 +23,8 @@ import polars as pl
 from codexcontinue import InputError
 
 from .messages import listed
-from .text_columns import read_amounts, read_dates
+from .amount_columns import read_amounts_plainly
+from .date_columns import read_dates_plainly
 
 COLUMN_NAMES: dict[str, list[str]] = {
     "date": ["date", "trade date", "transaction date", "run date", "settlement date"],
@@ -52,15 +58,21 @@ ACTIONS = {
     "cash out": "withdrawal",
     "fee": "fee",
     "interest": "interest",
+    "transfer in": "transfer in",
+    "transfer out": "transfer out",
+    "return of capital": "return of capital",
 }
 #: Order of actions on the same day: money and splits first, then buys before sells.
 SAME_DAY_ORDER = {
+    "transfer in": 0,
     "deposit": 0,
     "split": 1,
     "buy": 2,
     "sell": 3,
+    "transfer out": 3,
     "dividend": 4,
     "interest": 5,
+    "return of capital": 5,
     "fee": 6,
     "withdrawal": 7,
 }
@@ -72,7 +84,8 @@ RATIO = re.compile(
 
 @dataclass(frozen=True)
 class Activity:
-    """One checked row of a trade history. `amount` is the cash of a dividend, interest, fee or transfer."""
+    """One checked row of a trade history. `amount` is the cash of a buy or sell (fees included), dividend,
+    interest, fee, deposit or withdrawal, or the cost basis of a transfer in (None: not stated)."""
 
     line: int
     date: date
@@ -81,7 +94,7 @@ class Activity:
     quantity: float
     price: float
     fees: float
-    amount: float
+    amount: float | None
     lot: str | None
     ratio: float
     asset_class: str | None
@@ -105,10 +118,10 @@ def read_activity(text: str, filename: str) -> list[Activity]:
             "Fees, Amount, Lot, Ratio, Asset Class, Currency."
         )
     frame = raw.with_row_index("line", offset=2)
-    dates, _, _ = read_dates(frame, columns["date"], None, "write the dates as YYYY-MM-DD")
-    numbers = {
-        f: read_amounts(frame, columns[f]) if columns[f] else None for f in ("quantity", "price", "fees", "amount")
-    }
+    dates = read_dates_plainly(frame, columns["date"])
+    numeric = [f for f in ("quantity", "price", "fees", "amount") if columns[f]]
+    read = read_amounts_plainly(frame, [columns[f] for f in numeric])
+    numbers = {f: read[columns[f]] if columns[f] else None for f in ("quantity", "price", "fees", "amount")}
     texts = {
         f: frame[columns[f]].str.strip_chars() if columns[f] else None
         for f in ("action", "symbol", "lot", "ratio", "asset_class", "currency")
@@ -155,14 +168,18 @@ def _activity(line: int, day: date, numbers: dict, texts: dict, index: int) -> A
         if symbol is None or not quantity or price is None:
             raise ValueError(f"a {action} needs Symbol, Quantity and Price")
         quantity, price, fees = abs(quantity), abs(price), abs(fees)
-        if amount is not None:
-            expected = quantity * price + (fees if action == "buy" else -fees)
-            if abs(abs(amount) - expected) > 0.01:
-                raise ValueError(
-                    f"Amount {abs(amount):.2f} does not equal Quantity × Price {'+' if action == 'buy' else '−'} "
-                    f"Fees = {expected:.2f}"
-                )
-        amount = 0.0
+        expected = quantity * price + (fees if action == "buy" else -fees)
+        if amount is not None and abs(abs(amount) - expected) > 0.01:
+            raise ValueError(
+                f"Amount {abs(amount):.2f} does not equal Quantity × Price {'+' if action == 'buy' else '−'} "
+                f"Fees = {expected:.2f}"
+            )
+        amount = abs(amount) if amount is not None else expected
+    elif action in ("transfer in", "transfer out"):
+        if symbol is None or not quantity:
+            raise ValueError(f"a {action} needs Symbol and Quantity")
+        quantity, price = abs(quantity), 0.0
+        amount = abs(amount) if action == "transfer in" and amount is not None else None
     elif action == "split":
         written_ratio = text("ratio") or ""
         match = RATIO.match(written_ratio) or RATIO.match(f"{written_ratio}:1")
@@ -173,8 +190,8 @@ def _activity(line: int, day: date, numbers: dict, texts: dict, index: int) -> A
     else:
         if amount is None or amount == 0:
             raise ValueError(f"a {action} needs a non-zero Amount")
-        if action == "dividend" and symbol is None:
-            raise ValueError("a dividend needs the Symbol that paid it")
+        if action in ("dividend", "return of capital") and symbol is None:
+            raise ValueError(f"a {action} needs the Symbol that paid it")
         amount, quantity, price = abs(amount), 0.0, 0.0
     return Activity(
         line=line,
@@ -190,3 +207,35 @@ def _activity(line: int, day: date, numbers: dict, texts: dict, index: int) -> A
         asset_class=text("asset_class"),
         currency=(text("currency") or "").upper() or None,
     )
+
+
+def activity_text(activities: list[Activity]) -> str:
+    """`activities` written as a trade-history CSV that `read_activity` reads back to the same activities."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["Date", "Action", "Symbol", "Quantity", "Price", "Fees", "Amount", "Lot", "Ratio", "Asset Class", "Currency"])
+    for a in activities:
+        trade = a.action in ("buy", "sell", "transfer in", "transfer out")
+        writer.writerow(
+            [
+                a.date.isoformat(),
+                a.action,
+                a.symbol or "",
+                _number(a.quantity) if trade else "",
+                _number(a.price) if a.action in ("buy", "sell") else "",
+                _number(a.fees) if a.fees else "",
+                "" if a.amount is None else _number(a.amount),
+                a.lot or "",
+                f"{_number(a.ratio)}:1" if a.action == "split" else "",
+                a.asset_class or "",
+                a.currency or "",
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _number(value: float) -> str:
+    """A number with '.' as the decimal mark, at least two decimals and no more than ten."""
+    whole, _, fraction = f"{value:.10f}".partition(".")
+    fraction = fraction.rstrip("0")
+    return f"{whole}.{fraction.ljust(2, '0')}"

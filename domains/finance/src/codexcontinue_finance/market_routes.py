@@ -4,9 +4,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
+import polars as pl
 from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 
-from .deps import OwnerDataDep, SettingsDep
+from codexcontinue.audit import record_resource_ids
+from codexcontinue.cpu_work import run_cpu_bound
+
+from .deps import OwnerDataDep, UploadLimitDep
 from .market_report import MarketAnalysis, analyse
 from .market_series import MarketSeries, SeriesInfo
 from .price_csv import read_prices
@@ -32,7 +36,7 @@ async def list_series(series: SeriesDep) -> list[SeriesInfo]:
 @router.post("/series", response_model=list[SeriesInfo], status_code=201)
 async def upload_series(
     series: SeriesDep,
-    settings: SettingsDep,
+    limit: UploadLimitDep,
     file: Annotated[
         UploadFile,
         File(description="Prices CSV: Date and Close (or Adj Close), or several symbols."),
@@ -40,16 +44,21 @@ async def upload_series(
     name: Annotated[str, Form(min_length=1, max_length=64, description="Name for a single series.")],
 ) -> list[SeriesInfo]:
     """Save a price series (or one per symbol when the file has several)."""
-    content = await read_upload(file, settings.max_upload_bytes)
+    content = await read_upload(file, limit)
     filename = file.filename or "prices.csv"
-    prices = read_prices(decode_text(content, filename), filename, default_symbol=name)
+    prices = await run_cpu_bound(_read_series, content, filename, name)
     return await series.save(prices, name, filename)
+
+
+def _read_series(content: bytes, filename: str, name: str) -> pl.DataFrame:
+    return read_prices(decode_text(content, filename), filename, default_symbol=name)
 
 
 @router.delete("/series/{name}")
 async def delete_series(series: SeriesDep, name: str) -> dict[str, str]:
     """Remove one of the caller's series."""
     await series.delete(name)
+    record_resource_ids(name)
     return {"deleted": name}
 
 
@@ -67,7 +76,9 @@ async def analyse_series(
     """Returns, volatility, Sharpe, Sortino, drawdowns, beta and correlation, rolling windows and crossovers."""
     prices = await series.prices(name)
     bench = await series.prices(benchmark) if benchmark else None
-    return analyse(
+    record_resource_ids(*(found for found in (name, benchmark) if found))
+    return await run_cpu_bound(
+        analyse,
         name,
         prices,
         benchmark,

@@ -9,9 +9,9 @@ from typing import Any
 
 import polars as pl
 
-from codexcontinue.store import Store
-
 from codexcontinue import InputError
+from codexcontinue.cpu_work import run_cpu_bound
+from codexcontinue.store import Store
 
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -45,21 +45,18 @@ class OwnerData:
         """Keep `value` as JSON at `parts`."""
         await self.store.set_json(self.key(*parts), value)
 
-    async def get_frame(self, *parts: str) -> pl.DataFrame | None:
-        """The table at `parts`, or None."""
-        return _from_parquet(await self.store.get(self.key(*parts)))
+    async def get_frame(self, *parts: str, columns: list[str] | None = None) -> pl.DataFrame | None:
+        """The table at `parts` (only `columns` when given), or None; decoded off the event loop."""
+        raw = await self.store.get(self.key(*parts))
+        return None if raw is None else await run_cpu_bound(_from_parquet, raw, columns)
 
     async def set_frame(self, frame: pl.DataFrame, *parts: str) -> None:
-        """Keep `frame` (as Parquet) at `parts`."""
-        await self.store.set(self.key(*parts), _to_parquet(frame))
+        """Keep `frame` (as Parquet, encoded off the event loop) at `parts`."""
+        await self.store.set(self.key(*parts), await run_cpu_bound(_to_parquet, frame))
 
     async def update_json(self, change: Callable[[Any], Any], *parts: str) -> Any:
         """Change the JSON document at `parts` (None when absent) atomically; see `Store.update`."""
         return await self.store.update_json(self.key(*parts), change)
-
-    async def update_frame(self, change: Callable[[pl.DataFrame | None], pl.DataFrame], *parts: str) -> None:
-        """Change the table at `parts` (None when absent) atomically; see `Store.update`."""
-        await self.store.update(self.key(*parts), lambda raw: _to_parquet(change(_from_parquet(raw))))
 
     async def delete(self, *parts: str) -> bool:
         """Remove the item at `parts`; True when it existed."""
@@ -84,5 +81,5 @@ def _to_parquet(frame: pl.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def _from_parquet(raw: bytes | None) -> pl.DataFrame | None:
-    return None if raw is None else pl.read_parquet(io.BytesIO(raw))
+def _from_parquet(raw: bytes, columns: list[str] | None = None) -> pl.DataFrame:
+    return pl.read_parquet(io.BytesIO(raw), columns=columns)

@@ -73,27 +73,23 @@ class Returns:
 
 
 def portfolio_returns(holdings: Holdings, book: PriceBook, end: date) -> Returns:
-    """TWR and XIRR from the replayed snapshots: each day with an external flow starts a sub-period."""
-    points = [
-        (
-            s.date,
-            value_on(s.quantities, s.cash if holdings.tracks_cash else 0.0, book, s.date),
-            s.flow,
-        )
-        for s in holdings.snapshots
-        if abs(s.flow) > 1e-12
-    ]
-    if not points:
-        return Returns(
-            None,
-            end,
-            0,
-            None,
-            None,
-            None,
-            0,
-            "No money was put in, so there is nothing to measure.",
-        )
+    """TWR and XIRR from the replayed snapshots: each day with an external flow starts a sub-period. Shares
+    transferred in or out are flows at that day's price; without one, the returns are not stated."""
+    points = []
+    for snapshot in holdings.snapshots:
+        flow = snapshot.flow
+        for symbol, units in snapshot.transfers.items():
+            quote = book.quote(symbol, snapshot.date)
+            if quote is None:
+                note = (
+                    f"{abs(units):g} {symbol} were transferred {'in' if units > 0 else 'out'} on {snapshot.date} and "
+                    "no price of that day is known, so the money put in is not stated and neither are the returns."
+                )
+                return Returns(None, end, 0, None, None, None, 0, note)
+            flow += units * quote.price
+        if abs(flow) > 1e-12:
+            cash = snapshot.cash if holdings.tracks_cash else 0.0
+            points.append((snapshot.date, value_on(snapshot.quantities, cash, book, snapshot.date), flow))
     last = holdings.snapshots[-1]
     final_value = value_on(last.quantities, last.cash if holdings.tracks_cash else 0.0, book, end)
     growth, previous = 1.0, None

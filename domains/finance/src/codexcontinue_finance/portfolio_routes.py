@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, UploadFile
+from fastapi import APIRouter, Depends, File, Form, UploadFile
 
-from .deps import OwnerDataDep, SettingsDep
+from codexcontinue.audit import record_resource_ids
+
+from .deps import OwnerDataDep, SettingsDep, UploadLimitDep
 from .portfolio_book import PortfolioBook, PortfolioInfo
 from .portfolio_report import PortfolioReport
 from .uploads import decode_text, read_upload
@@ -32,23 +34,29 @@ async def list_portfolios(book: BookDep) -> list[PortfolioInfo]:
 @router.put("/{name}/activity", response_model=PortfolioInfo)
 async def upload_activity(
     book: BookDep,
-    settings: SettingsDep,
+    limit: UploadLimitDep,
     name: str,
     file: Annotated[
         UploadFile,
-        File(description="Trade history CSV: Date, Action, Symbol, Quantity, Price, ..."),
+        File(description="A trade-history CSV (Date, Action, Symbol, Quantity, Price, ...) or an OFX/QFX investment statement."),
     ],
+    account: Annotated[
+        str | None,
+        Form(max_length=64, description="For an OFX file with several investment accounts: which (last four digits)."),
+    ] = None,
 ) -> PortfolioInfo:
-    """Create portfolio `name`, or replace its trade history."""
-    content = await read_upload(file, settings.max_upload_bytes)
-    filename = file.filename or "activity.csv"
-    return await book.save_activity(name, decode_text(content, filename), filename)
+    """Create portfolio `name`, or replace its trade history. An OFX investment statement becomes the history
+    (holdings from before it inferred from its positions and cash) only when the result agrees with the statement's
+    positions and cash within a cent."""
+    record_resource_ids(name)
+    content = await read_upload(file, limit)
+    return await book.save_activity(name, content, file.filename or "activity.csv", account)
 
 
 @router.put("/{name}/prices", response_model=PortfolioInfo)
 async def upload_prices(
     book: BookDep,
-    settings: SettingsDep,
+    limit: UploadLimitDep,
     name: str,
     file: Annotated[
         UploadFile,
@@ -56,7 +64,8 @@ async def upload_prices(
     ],
 ) -> PortfolioInfo:
     """Replace the prices portfolio `name` is valued with (as traded, not split-adjusted)."""
-    content = await read_upload(file, settings.max_upload_bytes)
+    record_resource_ids(name)
+    content = await read_upload(file, limit)
     filename = file.filename or "prices.csv"
     return await book.save_prices(name, decode_text(content, filename), filename)
 
@@ -64,6 +73,7 @@ async def upload_prices(
 @router.get("/{name}", response_model=PortfolioReport)
 async def get_portfolio(book: BookDep, name: str, as_of: date | None = None) -> PortfolioReport:
     """Positions (FIFO or named lots), gains, dividends, allocation and returns (TWR, XIRR) as of a day."""
+    record_resource_ids(name)
     return await book.report(name, as_of)
 
 
@@ -71,4 +81,5 @@ async def get_portfolio(book: BookDep, name: str, as_of: date | None = None) -> 
 async def delete_portfolio(book: BookDep, name: str) -> dict[str, str]:
     """Remove a portfolio."""
     await book.delete(name)
+    record_resource_ids(name)
     return {"deleted": name}

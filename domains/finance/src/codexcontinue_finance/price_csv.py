@@ -10,7 +10,9 @@ import polars as pl
 
 from codexcontinue import InputError
 
-from .text_columns import examples, read_amounts, read_dates
+from .amount_columns import read_amounts_plainly
+from .date_columns import read_dates_plainly
+from .messages import examples
 
 PRICE_NAMES = [
     "adj close",
@@ -51,7 +53,7 @@ def read_prices(text: str, filename: str, default_symbol: str) -> pl.DataFrame:
     normal = {_normal(c): c for c in raw.columns}
     date_column = next((c for c in raw.columns if "date" in _normal(c)), raw.columns[0])
     frame = raw.with_row_index("line", offset=2)
-    dates, _, _ = read_dates(frame, date_column, None, "write the dates as YYYY-MM-DD")
+    dates = read_dates_plainly(frame, date_column)
     symbol_column = next((normal[n] for n in SYMBOL_NAMES if n in normal), None)
     price_column = next((normal[n] for n in PRICE_NAMES if n in normal), None)
     if symbol_column:
@@ -63,7 +65,7 @@ def read_prices(text: str, filename: str, default_symbol: str) -> pl.DataFrame:
                 "line": frame["line"],
                 "date": dates,
                 "symbol": symbols,
-                "close": read_amounts(frame, price_column),
+                "close": read_amounts_plainly(frame, [price_column])[price_column],
             }
         )
     elif price_column:
@@ -72,11 +74,12 @@ def read_prices(text: str, filename: str, default_symbol: str) -> pl.DataFrame:
                 "line": frame["line"],
                 "date": dates,
                 "symbol": default_symbol,
-                "close": read_amounts(frame, price_column),
+                "close": read_amounts_plainly(frame, [price_column])[price_column],
             }
         )
     else:
         columns = [c for c in raw.columns if c != date_column and _normal(c) not in IGNORED_NAMES]
+        closes = read_amounts_plainly(frame, columns)
         long = pl.concat(
             [
                 pl.DataFrame(
@@ -84,7 +87,7 @@ def read_prices(text: str, filename: str, default_symbol: str) -> pl.DataFrame:
                         "line": frame["line"],
                         "date": dates,
                         "symbol": column.strip().upper(),
-                        "close": read_amounts(frame, column),
+                        "close": closes[column],
                     }
                 )
                 for column in columns

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from codexcontinue import InputError, LLMDep
+from codexcontinue.audit import record_resource_ids
 
 from .deps import OwnerDataDep, SettingsDep
 from .portfolio_book import PortfolioBook
@@ -52,6 +53,7 @@ async def report_portfolio(
 ) -> CheckedReport:
     """A plain-language report of a portfolio, quoting only its computed figures."""
     report = await PortfolioBook(data, settings.default_currency).report(name, request.as_of)
+    record_resource_ids(name)
     instruction = (
         f"Write a short plain-language report of the investment portfolio '{name}' for its owner: how it is "
         "doing, where the money is, and what it has earned."

@@ -9,7 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, UploadFile
 from pydantic import BaseModel
 
-from .deps import OwnerDataDep, SettingsDep
+from codexcontinue.audit import record_resource_ids
+from codexcontinue.cpu_work import run_cpu_bound
+
+from .deps import OwnerDataDep, UploadLimitDep
 from .statements import Ratio, Statement, compute_ratios, read_statement
 from .uploads import decode_text, read_upload
 
@@ -30,7 +33,7 @@ class StatementReport(BaseModel):
 @router.post("", response_model=StatementReport, status_code=201)
 async def upload_statement(
     data: OwnerDataDep,
-    settings: SettingsDep,
+    limit: UploadLimitDep,
     file: Annotated[
         UploadFile,
         File(description="CSV of 'line item,amount' rows (balance sheet and income statement)."),
@@ -38,9 +41,9 @@ async def upload_statement(
     name: Annotated[str | None, Form(max_length=100, description="e.g. 'ACME FY2023'")] = None,
 ) -> StatementReport:
     """Read a statement and compute its liquidity, leverage, profitability and efficiency ratios."""
-    content = await read_upload(file, settings.max_upload_bytes)
+    content = await read_upload(file, limit)
     filename = file.filename or "statement.csv"
-    statement = read_statement(decode_text(content, filename), filename)
+    statement = await run_cpu_bound(_read, content, filename)
     report = StatementReport(
         id=secrets.token_hex(6),
         name=name or filename,
@@ -53,6 +56,10 @@ async def upload_statement(
     return report
 
 
+def _read(content: bytes, filename: str) -> Statement:
+    return read_statement(decode_text(content, filename), filename)
+
+
 @router.get("", response_model=list[StatementReport])
 async def list_statements(data: OwnerDataDep) -> list[StatementReport]:
     """The caller's statements, oldest first."""
@@ -63,4 +70,5 @@ async def list_statements(data: OwnerDataDep) -> list[StatementReport]:
 @router.get("/{statement_id}", response_model=StatementReport)
 async def get_statement(data: OwnerDataDep, statement_id: str) -> StatementReport:
     """One statement with its ratios."""
+    record_resource_ids(statement_id)
     return StatementReport(**await data.require_json(f"statement '{statement_id}'", "statements", statement_id))

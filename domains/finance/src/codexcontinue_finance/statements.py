@@ -17,7 +17,7 @@ from pydantic import BaseModel, Field
 from codexcontinue import InputError
 
 from .messages import listed
-from .text_columns import looks_like_amount
+from .amount_columns import looks_like_amount
 
 #: Canonical item -> (label, names it is written as).
 ITEMS: dict[str, tuple[str, list[str]]] = {
@@ -105,6 +105,20 @@ ITEMS: dict[str, tuple[str, list[str]]] = {
         ],
     ),
     "gross_profit": ("Gross profit", ["gross profit", "gross margin"]),
+    "operating_expenses": (
+        "Operating expenses",
+        ["operating expenses", "total operating expenses", "operating costs", "total operating costs", "opex"],
+    ),
+    "operating_expense_lines": (
+        "Operating expense lines",
+        [
+            "research and development",
+            "selling general and administrative",
+            "sales and marketing",
+            "selling and marketing",
+            "general and administrative",
+        ],
+    ),
     "operating_income": (
         "Operating income",
         ["operating income", "operating profit", "income from operations", "ebit"],
@@ -124,7 +138,7 @@ ITEMS: dict[str, tuple[str, list[str]]] = {
         ],
     ),
 }
-SUMMED = {"debt"}
+SUMMED = {"debt", "operating_expense_lines"}
 _BY_NAME = {name: key for key, (_, names) in ITEMS.items() for name in names}
 
 #: (group, ratio, formula, numerator items, denominator items, scale). In the numerator '-item' is
@@ -309,8 +323,8 @@ def read_statement(text: str, filename: str) -> Statement:
         key = _BY_NAME.get(_normal(cells[0]))
         if key is None:
             unused[cells[0]] = value
-        elif key in SUMMED:
-            items[key] = items.get(key, 0.0) + value
+        elif key in SUMMED:  # expense lines add up whether written as costs (negative) or not
+            items[key] = items.get(key, 0.0) + (abs(value) if key == "operating_expense_lines" else value)
         elif key in seen:
             problems.append(f"line {number}: {cells[0]!r} repeats {ITEMS[key][0]} from line {seen[key]}")
         else:
@@ -330,6 +344,22 @@ def _with_derived(items: dict[str, float], unused: dict[str, float]) -> Statemen
     if "gross_profit" not in items and {"revenue", "cost_of_revenue"} <= items.keys():
         items["gross_profit"] = items["revenue"] - items["cost_of_revenue"]
         derived["gross_profit"] = "Revenue − Cost of revenue"
+    if "operating_income" not in items and "gross_profit" in items:
+        expenses, source = next(
+            (
+                (abs(items[key]), label)
+                for key, label in (
+                    ("operating_expenses", "Operating expenses"),
+                    ("operating_expense_lines", "the operating expense lines"),
+                )
+                if key in items
+            ),
+            (None, None),
+        )
+        if expenses is not None:
+            items["operating_income"] = items["gross_profit"] - expenses
+            start = "Revenue − Cost of revenue" if derived.get("gross_profit") else "Gross profit"
+            derived["operating_income"] = f"{start} − {source}"
     if "total_liabilities" not in items and {"total_assets", "equity"} <= items.keys():
         items["total_liabilities"] = items["total_assets"] - items["equity"]
         derived["total_liabilities"] = "Total assets − Shareholders' equity"

@@ -8,13 +8,13 @@ from fastapi import APIRouter, Depends, File, Form, Query, UploadFile
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from codexcontinue import InputError
+from codexcontinue.audit import record_resource_ids
 
-from .bank_csv import ColumnMapping, CsvLayout
-from .categories import CATEGORIES
 from .categoriser import MerchantRule
-from .deps import OwnerDataDep, SettingsDep
+from .csv_columns import ColumnMapping
+from .deps import OwnerDataDep, SettingsDep, UploadLimitDep
 from .summaries import Budget, BudgetStatus, MonthSummary
-from .transaction_book import AnomalyReport, ImportRecord, Transaction, TransactionBook
+from .transaction_book import AnomalyReport, ImportRecord, Preview, Transaction, TransactionBook
 from .uploads import read_upload
 
 router = APIRouter(prefix="/transactions", tags=["finance: transactions"])
@@ -42,7 +42,10 @@ CurrencyParam = Annotated[
 ]
 MappingParam = Annotated[
     str | None,
-    Form(description='JSON of the columns detection got wrong, e.g. {"date": "Posted", "date_format": "%d/%m/%Y"}.'),
+    Form(
+        description='JSON of what detection got wrong or asked, e.g. {"date": "Posted", "date_order": "DMY"}; '
+        'for a headerless file, columns by number: {"date": 1, "description": 2, "amount": 3}.'
+    ),
 ]
 
 
@@ -60,13 +63,6 @@ def parsed_mapping(mapping: str | None) -> ColumnMapping | None:
         raise InputError(f"The mapping is not valid ({problems}). Its fields are: {allowed}.") from None
 
 
-class Preview(BaseModel):
-    """How a CSV would be read, and its first rows as they would be imported."""
-
-    layout: CsvLayout
-    rows: list[dict]
-
-
 class TransactionPage(BaseModel):
     """One page of transactions and how many match in all."""
 
@@ -79,9 +75,10 @@ class Correction(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    category: str = Field(min_length=1, max_length=60)
+    category: str = Field(min_length=1, max_length=60, description="An existing category (any case).")
     transaction_id: str | None = None
     merchant: str | None = Field(default=None, min_length=1)
+    create: bool = Field(default=False, description="Create the category when it does not exist yet.")
 
     @model_validator(mode="after")
     def _one_target(self) -> Correction:
@@ -98,6 +95,14 @@ class CorrectionResult(BaseModel):
     transactions: int
 
 
+class NewCategory(BaseModel):
+    """A category of the user's own."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=60)
+
+
 class BudgetReport(BaseModel):
     """The budgets against one month's spending."""
 
@@ -108,29 +113,32 @@ class BudgetReport(BaseModel):
 @router.post("/preview", response_model=Preview)
 async def preview_import(
     book: BookDep,
-    settings: SettingsDep,
+    limit: UploadLimitDep,
     file: FileParam,
     account: AccountParam = None,
     currency: CurrencyParam = None,
     mapping: MappingParam = None,
 ) -> Preview:
-    """Detect how a bank CSV is laid out and show its first rows, without importing it."""
-    content = await read_upload(file, settings.max_upload_bytes)
-    layout, rows = await book.preview(content, file.filename or "upload", parsed_mapping(mapping), account, currency)
-    return Preview(layout=layout, rows=rows.drop("import_id", "dedup_key").to_dicts())
+    """How a bank CSV or OFX/QFX file would be read: its layout (or the OFX fallbacks it needs), the questions it
+    needs answered, and its first rows exactly as they would be stored. Imports nothing."""
+    content = await read_upload(file, limit)
+    return await book.preview(
+        content, file.filename or "upload", parsed_mapping(mapping), account, currency and currency.upper()
+    )
 
 
 @router.post("/imports", response_model=ImportRecord, status_code=201)
 async def import_transactions(
     book: BookDep,
-    settings: SettingsDep,
+    limit: UploadLimitDep,
     file: FileParam,
     account: AccountParam = None,
     currency: CurrencyParam = None,
     mapping: MappingParam = None,
 ) -> ImportRecord:
-    """Import a bank CSV (columns detected, or as `mapping` says) or an OFX/QFX file into the ledger."""
-    content = await read_upload(file, settings.max_upload_bytes)
+    """Import a bank CSV (columns detected, or as `mapping` says) or an OFX/QFX file into the ledger. A file the
+    preview would ask about is refused (422) with the question until `mapping` answers it."""
+    content = await read_upload(file, limit)
     return await book.import_file(
         content,
         file.filename or "upload",
@@ -149,12 +157,14 @@ async def list_imports(book: BookDep) -> list[ImportRecord]:
 @router.get("/imports/{import_id}", response_model=ImportRecord)
 async def get_import(book: BookDep, import_id: str) -> ImportRecord:
     """One import."""
+    record_resource_ids(import_id)
     return await book.import_record(import_id)
 
 
 @router.delete("/imports/{import_id}")
 async def delete_import(book: BookDep, import_id: str) -> dict[str, int]:
     """Remove an import and the transactions it added."""
+    record_resource_ids(import_id)
     return {"removed": await book.delete_import(import_id)}
 
 
@@ -182,17 +192,23 @@ async def list_transactions(
 
 @router.get("/categories")
 async def list_categories(book: BookDep) -> list[str]:
-    """The pack's categories and any the user added through corrections, rules or budgets."""
-    own = set((await book.corrections()).values()) | {r.category for r in await book.rules()}
-    own |= {b.category for b in await book.budgets()}
-    return CATEGORIES + sorted(own - set(CATEGORIES))
+    """The pack's categories and the user's own."""
+    return await book.categories()
+
+
+@router.post("/categories", status_code=201)
+async def create_category(book: BookDep, category: NewCategory) -> dict[str, str]:
+    """Create a category of the user's own (corrections, rules and budgets name only existing categories)."""
+    return {"category": await book.create_category(category.name)}
 
 
 @router.post("/corrections", response_model=CorrectionResult)
 async def correct_category(book: BookDep, correction: Correction) -> CorrectionResult:
-    """File a merchant under a category; similar merchants follow it (the learned model)."""
-    merchant, count = await book.correct(correction.category, correction.transaction_id, correction.merchant)
-    return CorrectionResult(merchant=merchant, category=correction.category, transactions=count)
+    """File a merchant under an existing category (or a new one, with `create`); similar merchants follow it."""
+    merchant, category, count = await book.correct(
+        correction.category, correction.transaction_id, correction.merchant, correction.create
+    )
+    return CorrectionResult(merchant=merchant, category=category, transactions=count)
 
 
 @router.get("/corrections")
@@ -209,9 +225,8 @@ async def list_rules(book: BookDep) -> list[MerchantRule]:
 
 @router.put("/rules", response_model=list[MerchantRule])
 async def replace_rules(book: BookDep, rules: list[MerchantRule]) -> list[MerchantRule]:
-    """Replace the user's merchant rules."""
-    await book.set_rules(rules)
-    return rules
+    """Replace the user's merchant rules (each names an existing category)."""
+    return await book.set_rules(rules)
 
 
 @router.get("/summary", response_model=list[MonthSummary])
@@ -235,9 +250,8 @@ async def budget_report(
 
 @router.put("/budgets", response_model=list[Budget])
 async def replace_budgets(book: BookDep, budgets: list[Budget]) -> list[Budget]:
-    """Replace the monthly budgets."""
-    await book.set_budgets(budgets)
-    return budgets
+    """Replace the monthly budgets (each names an existing category)."""
+    return await book.set_budgets(budgets)
 
 
 @router.get("/anomalies", response_model=AnomalyReport)

@@ -1,4 +1,4 @@
-"""De-identifying a clinical note: find the PHI, then replace it with presidio-anonymizer in one of four modes.
+"""De-identifying a clinical note: find the PHI, then replace it in one of four modes.
 
     result = deidentify("Pt Maria Lopez seen 3/4/2021", Mode.PSEUDONYM, key=b"secret")
     result.text     # "Pt Ruth Hale seen [DATE-1]"
@@ -21,15 +21,13 @@ import re
 from enum import StrEnum
 from functools import cache
 
-from presidio_anonymizer import AnonymizerEngine
-from presidio_anonymizer.entities import OperatorConfig, RecognizerResult
 from pydantic import BaseModel, Field
 
 from .date_shift import shift_date
-from .name_lists import name_lists
 from .phi_categories import PhiCategory
 from .phi_detector import PhiSpan, detect_phi
 from .phi_memory import RECENT_PHI
+from .word_lists import word_lists
 
 # Three-digit ZIP areas with 20,000 people or fewer (2000 Census), replaced by 000 under Safe Harbor.
 SPARSE_ZIP3 = frozenset(["036", "059", "063", "102", "203", "556", "692", "790", "821", "823", "830", "831", "878", "879", "884", "890", "893"])
@@ -75,19 +73,17 @@ def deidentify(text: str, mode: Mode, *, key: bytes, remember: bool = True) -> D
     doc = document_id(text)
     replace = _Replacer(mode, hmac.new(key, doc.encode(), hashlib.sha256).digest())
     replacements = [replace(span.category, text[span.start : span.end]) for span in spans]
-    operators = {
-        f"PHI{index}": OperatorConfig("replace", {"new_value": value}) for index, value in enumerate(replacements)
-    }
-    found = [RecognizerResult(f"PHI{index}", s.start, s.end, s.confidence) for index, s in enumerate(spans)]
-    anonymized = _anonymizer().anonymize(text=text, analyzer_results=found, operators=operators)
-    replaced = [ReplacedSpan(**s.model_dump(), replacement=r) for s, r in zip(spans, replacements)]
+    pieces, position = [], 0
+    for span, replacement in zip(spans, replacements):
+        pieces += [text[position : span.start], replacement]
+        position = span.end
+    pieces.append(text[position:])
+    replaced = [
+        ReplacedSpan.model_construct(category=s.category, start=s.start, end=s.end, confidence=s.confidence, replacement=r)
+        for s, r in zip(spans, replacements)
+    ]  # the detector's spans are valid already: no second validation
     flags = [IMAGE_FLAG] if any(s.category is PhiCategory.PHOTO for s in spans) else []
-    return Deidentified(document_id=doc, text=anonymized.text, spans=replaced, flags=flags)
-
-
-@cache
-def _anonymizer() -> AnonymizerEngine:
-    return AnonymizerEngine()
+    return Deidentified(document_id=doc, text="".join(pieces), spans=replaced, flags=flags)
 
 
 def redact(text: str) -> str:
@@ -136,8 +132,8 @@ class _Replacer:
         if len(word) == 1:  # an initial: another initial
             return "ABCDEFGHJKLMNPRSTW"[self.secret[0] % 18] if word.isupper() else word
         if lower not in self.name_parts:
-            lists = name_lists()
-            pool = sorted(lists.first if lower in lists.first else lists.last)
+            lists = word_lists()
+            pool = _surrogate_pool(lower in lists.first)
             taken = set(self.name_parts.values())
             digest = int.from_bytes(hmac.new(self.secret, lower.encode(), hashlib.sha256).digest()[:8], "big")
             for step in range(len(pool)):
@@ -146,6 +142,13 @@ class _Replacer:
                     break
             self.name_parts[lower] = candidate
         return _same_case(word, self.name_parts[lower])
+
+
+@cache
+def _surrogate_pool(first: bool) -> tuple[str, ...]:
+    """Census names to draw surrogates from: given names, or the 5,000 most frequent surnames."""
+    lists = word_lists()
+    return tuple(sorted(lists.first)) if first else tuple(name for name, rank in lists.last.items() if rank < 5000)
 
 
 def _same_case(original: str, word: str) -> str:

@@ -1,22 +1,31 @@
-"""A clinical note into SOAP: de-identify first, sections by rules, the LLM only for free text, negation kept.
+"""A clinical note into SOAP: de-identify first, sections by rules, the LLM only if asked, negation kept.
 
-The note is redacted (`[NAME]`, `[DATE]` ...) before anything else looks at it, so no PHI reaches the
-LLM. Headed sections are read by rules (soap_sections.py); text under no header goes to the
-'health-clinician' model with a JSON schema. Every statement of S, O and A becomes a finding whose
-`negated` flag comes from the rules, never from the model: a statement the model rewrote without
-its 'no' is still negated when the note negated it.
+The note is redacted (`[NAME]`, `[DATE]` ...) with the same detector as /deidentify before anything
+else looks at it, so no PHI reaches the LLM. Headed sections are read by rules (soap_sections.py);
+text under no header is placed sentence by sentence by the rules too, or, when the caller asks and
+the LLM answers, by the 'health-clinician' model with a JSON schema. When the LLM cannot be used the
+rules' placement is the answer and `llm_skipped` says why. Every statement of S, O and A becomes a
+finding whose `negated` flag comes from the rules, never from the model.
 """
 
 from __future__ import annotations
 
 import re
 
+from codexcontinue.cpu_work import run_cpu_bound
+from codexcontinue.ml.errors import LLMError
 from codexcontinue.ml.runtime import LLMRuntime
 from pydantic import BaseModel, Field
 
-from .deidentify import Mode, deidentify
+from .deidentify import Deidentified, Mode, deidentify
 from .negation import is_negated, negated_phrases
-from .soap_sections import Section, split_sections, statements
+from .soap_sections import (
+    Section,
+    Sections,
+    note_sentences,
+    place_sentence,
+    split_sections,
+)
 
 MODEL = "health-clinician"
 PROMPT = (
@@ -53,33 +62,43 @@ class StructuredNote(BaseModel):
     objective: list[str] = Field(default_factory=list)
     assessment: list[str] = Field(default_factory=list)
     plan: list[str] = Field(default_factory=list)
-    unsectioned: list[str] = Field(default_factory=list, description="Free text left unplaced (LLM pass off).")
     findings: list[Finding] = Field(default_factory=list)
     phi_removed: int = Field(ge=0, description="How many PHI spans were redacted before structuring.")
     llm_used: bool
+    llm_skipped: str | None = Field(
+        default=None, description="Why the LLM did not place the text without headings (the rules did), when it did not."
+    )
 
 
 async def structure_note(
     text: str, llm: LLMRuntime | None, *, key: bytes, use_llm: bool = True, cache: bool = False
 ) -> StructuredNote:
-    """Structure `text`. The LLM is called only when `use_llm` and free text is left after the rules;
-    `cache` allows its reply to be cached (off in HIPAA mode)."""
-    redacted = deidentify(text, Mode.REDACT, key=key)
-    sections = split_sections(redacted.text)
+    """Structure `text`. The LLM is called only when `use_llm` and text without headings is left after
+    the headed sections; `cache` allows its reply to be cached (off in HIPAA mode)."""
+    redacted, sections, by_rules = await run_cpu_bound(_rule_pass, text, key)
     placed = {section: list(found) for section, found in sections.statements.items()}
-    unsectioned: list[str] = []
-    llm_used = False
+    llm_used, skipped = False, None
     if sections.unsectioned:
-        if use_llm and llm is not None:
-            reply = await llm.generate(
-                MODEL, PROMPT.format(note=sections.unsectioned), pack="health", schema=LLMSoap, cache=cache
-            )
-            assert isinstance(reply.data, LLMSoap)
+        from_llm = None
+        if not use_llm:
+            skipped = "Not asked for: the rules placed the text without headings."
+        elif llm is None:
+            skipped = "No LLM is configured: the rules placed the text without headings."
+        else:
+            try:
+                reply = await llm.generate(
+                    MODEL, PROMPT.format(note=sections.unsectioned), pack="health", schema=LLMSoap, cache=cache
+                )
+                from_llm = reply.data
+            except LLMError as error:
+                skipped = f"The LLM is unavailable ({error}); the rules placed the text without headings."
+        if isinstance(from_llm, LLMSoap):
             for section in Section:
-                placed[section].extend(s.strip() for s in getattr(reply.data, section.value) if s.strip())
+                placed[section].extend(s.strip() for s in getattr(from_llm, section.value) if s.strip())
             llm_used = True
         else:
-            unsectioned = statements(sections.unsectioned)
+            for section, statement in by_rules:
+                placed[section].append(statement)
     negated_in_note = negated_phrases(redacted.text)
     findings = [
         Finding(text=statement, section=section, negated=is_negated(statement) or _negated_in(statement, negated_in_note))
@@ -89,11 +108,20 @@ async def structure_note(
     return StructuredNote(
         document_id=redacted.document_id,
         **{section.value: placed[section] for section in Section},
-        unsectioned=unsectioned,
         findings=findings,
         phi_removed=len(redacted.spans),
         llm_used=llm_used,
+        llm_skipped=skipped,
     )
+
+
+def _rule_pass(text: str, key: bytes) -> tuple[Deidentified, Sections, list[tuple[Section, str]]]:
+    """The CPU part: redact, read the headed sections, place each sentence of the text without headings."""
+    redacted = deidentify(text, Mode.REDACT, key=key)
+    sections = split_sections(redacted.text)
+    free = sections.unsectioned
+    by_rules = [(place_sentence(free[start:end]), free[start:end].strip()) for start, end in note_sentences(free)]
+    return redacted, sections, by_rules
 
 
 def _negated_in(statement: str, negated: list[str]) -> bool:

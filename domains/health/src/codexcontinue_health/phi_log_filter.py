@@ -2,23 +2,40 @@
 
 `install()` puts one `PhiLogFilter` on every handler that exists when the pack starts (the root
 logger's, uvicorn's, any other logger's); `uninstall()` takes it off again. The message is formatted
-with its arguments and de-identified (`[NAME]`, `[DATE]`, ...; words of PHI this process
-de-identified recently become `[PHI]` even without context, see phi_memory.py). When it holds PHI, each argument
-is de-identified in place (formatters such as uvicorn's access log need the arguments), and if
-PHI is still left the redacted message replaces message and arguments. An exception's traceback
-and a stack are de-identified the same way.
+with its arguments and de-identified by the same detector as /deidentify (`[NAME]`, `[DATE]`, ...;
+words of PHI this process de-identified recently become `[PHI]` even without context, see
+phi_memory.py). When it holds PHI, each argument is de-identified in place (formatters such as
+uvicorn's access log need the arguments), and if PHI is still left the redacted message replaces
+message and arguments. An exception's traceback and a stack are de-identified the same way.
+
+Bounded work: a health access-log line keeps its path (decoded with `unquote_plus`, so '+' is a
+space, and cut at `MAX_PATH` characters) but its query string is replaced wholesale by the names of
+its parameters; any other message longer than `MAX_MESSAGE` characters is cut there before it is
+read. The detector is linear in its input, so a hostile request line costs milliseconds, never the
+event loop. The server's own addresses (loopback and unspecified: 127.0.0.1, 0.0.0.0, ::1,
+localhost) are no PHI and stay as they are ('Uvicorn running on http://127.0.0.1:8000').
 """
 
 from __future__ import annotations
 
+import ipaddress
 import logging
+import re
 import threading
-from urllib.parse import unquote
+from urllib.parse import parse_qsl, unquote_plus
 
-from .deidentify import redact
+from .deidentify import Mode, deidentify
+from .phi_categories import PhiCategory
 from .phi_memory import RECENT_PHI
 
 _inside = threading.local()
+MAX_PATH = 2_000
+MAX_MESSAGE = 10_000
+MAX_PARAMETERS = 20
+SERVER_HOST = re.compile(
+    r"^(?:[a-z]+://)?(?:(?P<v4>\d{1,3}(?:\.\d{1,3}){3})|\[?(?P<v6>[0-9a-f:]{2,39})\]?|(?P<name>localhost))(?::\d{1,5})?(?:/.*)?$",
+    re.IGNORECASE,
+)
 
 
 class PhiLogFilter(logging.Filter):
@@ -34,8 +51,7 @@ class PhiLogFilter(logging.Filter):
                 # Another pack's method, path and status: no note text to find, and detection costs
                 # about 2 ms a line, which would slow every request of the platform.
                 return True
-            # uvicorn logs the query encoded: "%20555-..." would hide a phone number
-            record.args = (*record.args[:2], unquote(path), *record.args[3:])
+            record.args = (*record.args[:2], _access_target(path), *record.args[3:])
         _inside.active = True
         try:
             self._redact(record)
@@ -76,9 +92,48 @@ def _access_path(record: logging.LogRecord) -> str | None:
     return str(record.args[2])
 
 
+def _access_target(path: str) -> str:
+    """A health route's path as the log may show it: decoded ('+' and '%20' are spaces, so a phone
+    number cannot hide), cut at `MAX_PATH`, and its query string replaced by its parameters' names."""
+    target, _, query = path.partition("?")
+    target = unquote_plus(target[:MAX_PATH]) + ("…" if len(target) > MAX_PATH else "")
+    if not query:
+        return target
+    names = [name for name, _ in parse_qsl(query[:MAX_PATH], keep_blank_values=True)][:MAX_PARAMETERS]
+    return target + "?" + "&".join(f"{unquote_plus(name)[:40]}=[REDACTED]" for name in names) if names else target + "?[REDACTED]"
+
+
 def _clean(text: str) -> str:
-    """Redacted by the detector, then by the memory of recent PHI."""
-    return RECENT_PHI.mask(redact(text))
+    """Redacted by the detector (the server's own addresses left alone), then by the memory of recent PHI."""
+    if len(text) > MAX_MESSAGE:
+        text = f"{text[:MAX_MESSAGE]}… [{len(text) - MAX_MESSAGE} more characters not logged]"
+    result = deidentify(text, Mode.REDACT, key=b"log", remember=False)
+    kept = [s for s in result.spans if not _server_address(s.category, text[s.start : s.end])]
+    if len(kept) == len(result.spans):
+        return RECENT_PHI.mask(result.text)
+    pieces, position = [], 0
+    for span in kept:
+        pieces += [text[position : span.start], f"[{span.category.value}]"]
+        position = span.end
+    pieces.append(text[position:])
+    return RECENT_PHI.mask("".join(pieces))
+
+
+def _server_address(category: PhiCategory, value: str) -> bool:
+    """A loopback or unspecified address (the server's own, not a person's)."""
+    if category not in (PhiCategory.IP_ADDRESS, PhiCategory.URL):
+        return False
+    found = SERVER_HOST.match(value)
+    if found is None:
+        return False
+    if found.group("name"):
+        return True
+    host = found.group("v4") or found.group("v6")
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return address.is_loopback or address.is_unspecified
 
 
 def _redacted_argument(value: object) -> object:
@@ -99,7 +154,7 @@ def _every_handler() -> list[logging.Handler]:
 
 def install(log_filter: PhiLogFilter) -> int:
     """Put `log_filter` on every handler there is now; returns how many got it."""
-    redact("warm up")  # build the detector now, so its own start-up log lines come before the filter
+    _clean("warm up")  # read the word lists now, not during the first request
     handlers = _every_handler()
     for handler in handlers:
         handler.addFilter(log_filter)

@@ -16,7 +16,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Iterable
 
-from .name_lists import name_lists
+from .word_lists import word_lists
 
 WORD = re.compile(r"[^\W_]{3,}")
 
@@ -34,7 +34,7 @@ class PhiMemory:
     def remember(self, values: Iterable[str]) -> None:
         """Remember every word (3+ letters or digits) of `values` that is not an everyday word."""
         until = time.monotonic() + self.ttl
-        common = name_lists().common
+        common = word_lists().english
         with self._lock:
             for value in values:
                 for word in WORD.findall(value):

@@ -1,125 +1,164 @@
-"""Presidio recognisers for every PHI category but names: patterns with the clinical context around them."""
+"""Regular-expression rules for the PHI that has a shape: dates, phone numbers, ages over 89, years,
+addresses, and the identifiers of HIPAA Safe Harbor (MRN, SSN, e-mail, URL, IP, ...).
+
+Every pattern runs in time linear in the text: each starts behind a look-behind that lets a match
+begin only at the start of a run of characters (so a run of '1-1-1-...' is tried once, not at every
+position), and every repetition is bounded. tests/test_linear_time.py holds it on hostile input.
+The dates know the number forms of clinical notes that are not dates: pain scores (3/10), ventilator
+settings (PS 10/5), fractions (1 1/2), strength (5/5), ranges (8-12) and murmur grades (3/6).
+"""
 
 from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from presidio_analyzer import EntityRecognizer, RecognizerResult
-
-from .name_lists import DATA, name_lists
 from .phi_categories import PhiCategory as C
 
 I = re.IGNORECASE
+Found = tuple[int, int, C, float]  # start, end, category, confidence
 
 
 @dataclass(frozen=True)
 class Rule:
-    """One regular expression for a category; the span is its `phi` group, or the whole match.
+    """One pattern for a category; the span is its `phi` group, or the whole match.
 
-    `keep` may refuse a match after looking at the text around it.
+    `keep` may refuse a match after looking at the text around it. A rule with `starts` (lower-case
+    words) is tried only where one of those words begins, with `regex.match`; a rule with `needs`
+    (lower-case strings) runs only on a text that holds one of them, and one with `trigger` only on a
+    text where that quick pattern matches. Every other rule scans the
+    whole text, so it begins with a plain character class and checks what comes before with a
+    look-behind placed after that first character: `re` then skips every other position at C speed.
     """
 
+    category: C
     regex: re.Pattern[str]
     score: float
     keep: Callable[[re.Match[str], str], bool] | None = None
+    starts: frozenset[str] = frozenset()
+    needs: tuple[str, ...] = ()
+    trigger: re.Pattern[str] | None = None
 
 
-class RuleRecognizer(EntityRecognizer):
-    """A presidio recogniser made of `Rule`s for one category."""
-
-    def __init__(self, category: C, rules: Iterable[Rule]) -> None:
-        self.category = category
-        self.rules = list(rules)
-        super().__init__(supported_entities=[category.value], name=f"health-{category.value.lower()}")
-
-    def load(self) -> None:
-        """Nothing to load: the rules are compiled at import."""
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: object = None) -> list[RecognizerResult]:
-        """Every span a rule matches in `text`."""
-        results = []
-        for rule in self.rules:
-            for match in rule.regex.finditer(text):
-                if rule.keep is not None and not rule.keep(match, text):
-                    continue
-                start, end = match.span("phi") if "phi" in rule.regex.groupindex else match.span()
-                if end > start:
-                    results.append(RecognizerResult(self.category.value, start, end, rule.score))
-        return results
+def rule(
+    category: C,
+    pattern: str,
+    score: float,
+    keep: Callable[[re.Match[str], str], bool] | None = None,
+    flags: int = I,
+    *,
+    starts: str = "",
+    needs: tuple[str, ...] = (),
+    trigger: str | None = None,
+) -> Rule:
+    """A `Rule` from a pattern string (case-insensitive unless `flags` says otherwise); `starts` is a
+    space-separated list of the words the pattern can begin with."""
+    return Rule(category, re.compile(pattern, flags), score, keep, frozenset(starts.split()), needs, re.compile(trigger, I) if trigger else None)
 
 
-def rule(pattern: str, score: float, keep: Callable[[re.Match[str], str], bool] | None = None, flags: int = I) -> Rule:
-    """A `Rule` from a verbose-free pattern string."""
-    return Rule(re.compile(pattern, flags), score, keep)
+def lead(first: str, not_after: str) -> str:
+    """A pattern's first character, `first` (a character class), not preceded by one of `not_after`."""
+    return f"{first}(?<!{not_after}{first})"
+
+
+# The first characters of the scanned rules (see `lead`).
+_LEAD0 = lead('[1-9]', r'[\w-]')
+_LEAD1 = lead('[12]', r'[\w/.-]')
+_LEAD2 = lead('[12]', r'[\w/.:-]')
+_LEAD3 = lead('[A-HJ-NPR-Z0-9]', r'[\w-]')
+_LEAD4 = lead('[A-Z0-9]', r'[\w-]')
+_LEAD5 = lead('[ABFGMPRX]', r'[\w-]')
+_LEAD6 = lead('[\'’]', r'[\w\'’]')
+_LEAD7 = lead(r'\(', r'[\w/.-]')
+_LEAD8 = lead(r'\+', r'[\w/.-]')
+_LEAD9 = lead(r'\d', r'[\d-]')
+_LEAD10 = lead(r'\d', r'[\d.,/-]')
+_LEAD11 = lead(r'\d', r'[\d.]')
+_LEAD12 = lead(r'\d', r'[\w-]')
+_LEAD13 = lead(r'\d', r'[\w.]')
+_LEAD14 = lead(r'\d', r'[\w/.-]')
+_LEAD15 = lead(r'\d', r'[\w/.]')
+_LEAD16 = lead(r'\d', r'[\w/]')
+
+
+DECIMAL = re.compile(r"\d{1,3}(?:\.\d{1,2})?")
 
 
 def has_digit(match: re.Match[str], text: str) -> bool:
-    """Identifiers carry at least one digit; this keeps 'MRN: pending' from being taken."""
-    return any(ch.isdigit() for ch in match.group("phi"))
+    """Identifiers carry at least one digit ('MRN: pending' is none), and are no plain measurement
+    ('ID: 98.9 po' is the infectious-disease line of a nursing note)."""
+    value = match.group("phi")
+    return any(ch.isdigit() for ch in value) and not DECIMAL.fullmatch(value)
 
 
-# A labelled identifier's value: letters, digits and inner dashes, spaces or dots, at least 4 long.
+# A labelled identifier's value: letters, digits and inner dashes, dots or spaces, 4 to 26 long.
 VALUE = r"(?P<phi>(?=[A-Z./-]{0,12}\d)[A-Z0-9](?:[A-Z0-9]|[-./](?=[A-Z0-9])|\s(?=\d)){2,24}[A-Z0-9])"
-NUMBER_WORD = r"\s*(?:number|num\.?|nbr\.?|no\.?|#|id|identifier|code)(?!\w)\.?"
+NUMBER_WORD = r"[ \t]{0,3}(?:number|num\.?|nbr\.?|no\.?|#|id|identifier|code)(?!\w)\.?"
 
 
-def labelled(labels: str, score: float = 0.9, value: str = VALUE, *, needs_number_word: bool = False) -> Rule:
-    """A value after one of `labels` ('MRN: 12345', 'Acct # A-991', 'serial no. X12').
+def labelled(category: C, labels: str, score: float = 0.9, value: str = VALUE, *, needs_number_word: bool = False) -> Rule:
+    """A value after one of `labels` ('MRN: 12345', 'Acct # A-991'); with `needs_number_word` the label
+    must be followed by 'number', 'no.', '#' or 'ID' (for labels that are also everyday words).
 
-    With `needs_number_word`, the label must be followed by 'number', 'no.', '#' or 'ID'
-    ('patient ID 4471' but not 'patient 2019'): for labels that are also everyday words.
+    `labels` is written as words separated by '|' (a space inside a label is any run of blanks); the
+    rule is tried where the first word of one of them begins.
     """
     number_word = f"(?:{NUMBER_WORD})" + ("" if needs_number_word else "?")
-    return rule(rf"\b(?:{labels})\b\.?{number_word}\s*(?:is|was|of)?\s*[:#=]?\s*#?\s*{value}", score, has_digit)
+    alternatives = [re.escape(label).replace(r"\ ", r"[ \t]{1,3}") for label in labels.split("|")]
+    pattern = rf"(?:{'|'.join(alternatives)})\b\.?{number_word}[ \t]{{0,3}}(?:is|was|of)?[ \t]{{0,3}}[:#=]?[ \t]{{0,3}}#?[ \t]{{0,3}}{value}"
+    starts = " ".join({re.match(r"[a-z]+", label.lower()).group() for label in labels.split("|")})
+    return rule(category, pattern, score, has_digit, starts=starts)
 
 
-def labelled_both(strong: str, weak: str, score: float = 0.9) -> list[Rule]:
+def labelled_both(category: C, strong: str, weak: str, score: float = 0.9) -> list[Rule]:
     """Rules for labels that may stand alone (`strong`) and labels that need a number word (`weak`)."""
-    return [labelled(strong, score), labelled(weak, score, needs_number_word=True)]
+    return [labelled(category, strong, score), labelled(category, weak, score, needs_number_word=True)]
 
 
-# ---------------------------------------------------------------- contact: phone, fax, email, URL, IP
+# ---------------------------------------------------------------- phone and fax
 
-PHONE = (
-    r"(?<![\w/.-])(?P<phi>(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}"
-    r"(?:\s?(?:x|ext\.?|extension)\s?\d{1,5})?)(?![\w/-])"
+PHONE_LEAD = lead(r"\d", r"[\w/.]")  # '---301 944-5032' after a dash is a number too
+PHONE_BODY = (
+    rf"(?:{_LEAD8}1[ \t.-]?(?:\(\d{{3}}\)|\d{{3}})|{_LEAD7}\d{{3}}\)|{PHONE_LEAD}\d\d)"
+    r"[ \t]?[.-]?[ \t]?\d{3}[ \t]?[.-]?[ \t]?\d{4}(?:[ \t]?(?:x|ext\.?|extension)[ \t]?\d{1,5}\.?)?"
 )
-PHONE_LABELS = r"phone|ph|tel|telephone|cell|mobile|home|work|pager|beeper|contact|call|callback|call back|c|h|w|p"
-FAX_LABEL = re.compile(r"(fax|facsimile|\bf\s*:|\bf\b)|(phone|ph|tel|cell|mobile|home|work|pager|call|\bp\s*:|\bc\s*:)", I)
+MEASURE_BEFORE = re.compile(r"(?:\bbp|\bhr|\brr|\btv|\bvt|\bsbp|\bmap|\bcvp|\bci|\bco|\bx)\W{0,3}$", I)
+MEASURE_AFTER = re.compile(r"\s?(?:cc|ml|mg|u\b|units|%)", I)
 
 
-class PhoneRecognizer(EntityRecognizer):
-    """Telephone numbers, and fax numbers where the nearest label before the number says fax."""
+def _not_a_measure(match: re.Match[str], text: str) -> bool:
+    """'410 392 0780' is a number; '120 140 1500' after 'BP' or before 'cc' is not."""
+    before = text[max(0, match.start() - 12) : match.start()]
+    return not MEASURE_BEFORE.search(before) and not MEASURE_AFTER.match(text, match.end())
 
-    patterns = (
-        re.compile(PHONE, I),
-        re.compile(rf"\b(?:{PHONE_LABELS}|fax)\b\.?\s*(?:#|no\.?|number)?\s*[:#]?\s*(?P<phi>\d{{10}})\b", I),
-        re.compile(r"(?<![\w-])(?P<phi>\d{3}-\d{4})(?![\w-])", I),
-    )
 
-    def __init__(self) -> None:
-        super().__init__(supported_entities=[C.PHONE.value, C.FAX.value], name="health-phone")
+PHONE_WORD_BEFORE = re.compile(r"(?:call|phone|cell|home|work|tel|#|at|number|office|reached)\W{0,4}$", I)
+PHONES = [
+    rule(C.PHONE, rf"(?P<phi>{PHONE_BODY})(?![\w/-]|\.\d)", 0.9, _not_a_measure),
+    rule(C.PHONE, rf"(?P<phi>{_LEAD14}\d{{5}}-\d{{4}})(?![\w/-])", 0.8),  # 202232-4455: a slip of the pen
+    rule(
+        C.PHONE,
+        rf"(?P<phi>{_LEAD14}\d\d-\d{{4}})(?![\w/-]|\.\d)",
+        0.7,
+        lambda m, t: bool(PHONE_WORD_BEFORE.search(t, max(0, m.start() - 25), m.start())),
+    ),
+    rule(
+        C.PHONE,
+        r"(?:pager|beeper|pg|page|bpr|ext|extension|x)\b[ \t]{0,3}[:#]?[ \t]{0,2}(?:#|no\.?|number)?[ \t]{0,2}[:#]?[ \t]{0,2}(?P<phi>\d{4,5})(?![\w/.-])",
+        0.7,
+        starts="pager beeper pg page bpr ext extension x",
+    ),
+    rule(
+        C.PHONE,
+        r"(?:phone|ph|tel|telephone|cell|mobile|home|work|contact|call|callback|office)\b\.?[ \t]{0,3}(?:#|no\.?|number)?[ \t]{0,2}[:#]?[ \t]{0,2}(?P<phi>\d{10})\b",
+        0.85,
+        starts="phone ph tel telephone cell mobile home work contact call callback office",
+    ),
+]
 
-    def load(self) -> None:
-        """Nothing to load."""
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: object = None) -> list[RecognizerResult]:
-        """Phone and fax numbers in `text`."""
-        results = []
-        for number, pattern in enumerate(self.patterns):
-            for match in pattern.finditer(text):
-                start, end = match.span("phi")
-                before = text[max(0, start - 30) : start]
-                if number == 2 and not FAX_LABEL.search(before):
-                    continue  # a seven-digit local number only next to a phone or fax label
-                labels = FAX_LABEL.findall(before)
-                is_fax = bool(labels) and bool(labels[-1][0])
-                score = 0.85 if number != 2 else 0.6
-                results.append(RecognizerResult((C.FAX if is_fax else C.PHONE).value, start, end, score))
-        return results
+# ---------------------------------------------------------------- e-mail, URL, IP
 
 
 def _valid_ipv6(match: re.Match[str], text: str) -> bool:
@@ -133,29 +172,31 @@ def _valid_ipv6(match: re.Match[str], text: str) -> bool:
     return True
 
 
-CONTACT = {
-    C.EMAIL: [rule(r"(?P<phi>\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,})\b", 0.95)],
-    C.URL: [
-        rule(r"(?P<phi>\b(?:https?|ftp)://[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?])", 0.95),
-        rule(r"(?P<phi>\bwww\.[^\s<>\"'()\[\]]+[^\s<>\"'()\[\].,;:!?])", 0.9),
-        rule(
-            r"(?<![@\w.])(?P<phi>[a-z0-9-]+(?:\.[a-z0-9-]+)*\.(?:com|org|net|edu|gov|io|health|info|us|me|co)"
-            r"(?:/[^\s<>\"'()]*[^\s<>\"'().,;:!?])?)(?![\w@])",
-            0.75,
-        ),
-    ],
-    C.IP_ADDRESS: [
-        rule(r"(?<![\d.])(?P<phi>(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d))(?!\.?\d)", 0.9),
-        rule(r"(?<![\w:])(?P<phi>[0-9A-Fa-f:]{2,39})(?![\w:])", 0.9, _valid_ipv6),
-    ],
-}
+def _valid_ipv4(match: re.Match[str], text: str) -> bool:
+    return all(int(part) <= 255 for part in match.group("phi").split("."))
+
+
+TLDS = ("com", "org", "net", "edu", "gov", "io", "health", "info", "us", "me", "co")
+CONTACT = [
+    rule(C.EMAIL, r"(?<![\w.%+-])(?P<phi>[\w.%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24})(?![\w-])", 0.95, trigger=r"\w@[A-Za-z0-9-]{1,63}\."),
+    rule(C.URL, r"(?<![\w.])(?P<phi>(?:https?|ftp)://[^\s<>\"'()\[\]]{0,2000}[^\s<>\"'()\[\].,;:!?])", 0.95, needs=("://",)),
+    rule(C.URL, r"(?<![\w.])(?P<phi>www\.[^\s<>\"'()\[\]]{0,2000}[^\s<>\"'()\[\].,;:!?])", 0.9, needs=("www.",)),
+    rule(
+        C.URL,
+        rf"(?<![@\w.-])(?P<phi>[a-z0-9-]{{0,62}}[a-z][a-z0-9-]{{0,62}}\.(?:[a-z0-9-]{{1,63}}\.){{0,5}}(?:{'|'.join(TLDS)})(?:/[^\s<>\"'()]{{0,2000}}[^\s<>\"'().,;:!?])?)(?![\w@-])",
+        0.75,
+        trigger=rf"[a-z0-9]\.(?:{'|'.join(TLDS)})(?![a-z0-9-])",
+    ),
+    rule(C.IP_ADDRESS, rf"(?P<phi>{_LEAD11}\d{{0,2}}\.\d{{1,3}}\.\d{{1,3}}\.\d{{1,3}})(?!\.?\d)", 0.9, _valid_ipv4),
+    rule(C.IP_ADDRESS, r"(?<![\w:])(?P<phi>[0-9A-Fa-f:]{2,39})(?![\w:])", 0.9, _valid_ipv6, trigger=r"[0-9a-f]{0,4}:[0-9a-f]{0,4}:[0-9a-f]{0,4}"),
+]
 
 # ---------------------------------------------------------------- identifiers with labels
 
 SSN_VALUE = r"(?P<phi>\d{3}[- ]?\d{2}[- ]?\d{4})"
-MBI = r"(?P<phi>\b[1-9][AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y]{2}\d{2}\b)"
-VIN = r"(?P<phi>\b[A-HJ-NPR-Z0-9]{17}\b)"
-UDI = r"(?P<phi>\(01\)\d{14}(?:\(\d{2,4}\)[A-Za-z0-9-]+)*)"
+MBI = rf"(?P<phi>{_LEAD0}[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y][AC-HJKMNP-RT-Y0-9]\d-?[AC-HJKMNP-RT-Y]{{2}}\d{{2}})(?![\w-])"
+VIN = r"(?P<phi>[A-HJ-NPR-Z0-9]{17})"
+UDI = r"(?P<phi>\(01\)\d{14}(?:\(\d{2,4}\)[A-Za-z0-9-]{1,40}){0,6})"
 
 
 def _vin_shape(match: re.Match[str], text: str) -> bool:
@@ -163,172 +204,255 @@ def _vin_shape(match: re.Match[str], text: str) -> bool:
     return sum(c.isdigit() for c in value) >= 3 and sum(c.isalpha() for c in value) >= 2
 
 
-IDENTIFIERS = {
-    C.SSN: [
-        rule(r"(?<![\d-])(?P<phi>(?!000|666)\d{3}-(?!00)\d{2}-(?!0000)\d{4})(?![\d-])", 0.85),
-        labelled(r"SSN|SS#|social security|soc sec", 0.95, SSN_VALUE),
-    ],
-    C.MRN: labelled_both(
-        r"MRN|MR#|med(?:ical)?\.?\s*rec(?:ord)?s?\.?|medical record|EMPI",
-        r"MR|chart|patient|pt|hospital|hosp|unit|record|registration",
-    ),
-    C.HEALTH_PLAN: [
-        *labelled_both(
-            r"medicare|medicaid|MBI|HICN|subscriber|beneficiary|policy|BCBS|blue cross|aetna|cigna|humana|"
-            r"united\s?healthcare|UHC|kaiser|tricare|anthem|medigap",
-            r"member|insurance|insurer|plan|group|payer|payor|coverage|health plan|HMO|PPO",
-        ),
-        rule(MBI, 0.85, flags=0),
-    ],
-    C.ACCOUNT: labelled_both(
-        r"account|acct|FIN|CSN|HAR|invoice",
-        r"billing|bill|financial|encounter|enc|visit|bank|routing|statement",
-    ),
-    C.LICENSE: [
-        *labelled_both(
-            r"DEA|NPI|licen[cs]e|lic|certificate|cert|DL|driver'?s?\s*licen[cs]e|CLIA|UPIN",
-            r"board|permit|certification|registration",
-        ),
-        rule(r"(?P<phi>\b[ABFGMPRX][A-Z]\d{7}\b)", 0.75, flags=0),
-    ],
-    C.VEHICLE: [
-        labelled(r"VIN|vehicle identification|vehicle", 0.95, VIN),
-        labelled(r"(?:licen[cs]e\s+)?plates?", 0.9, r"(?P<phi>[A-Z0-9](?:[A-Z0-9]|[- ](?=[A-Z0-9])){1,8}[A-Z0-9])"),
-        labelled(r"tag|registration", 0.9, needs_number_word=True),
-        rule(VIN, 0.7, _vin_shape, flags=0),
-    ],
-    C.DEVICE: [
-        *labelled_both(
-            r"serial|S/N|SN|UDI|IMEI|MEID|ESN",
-            r"device|lot|implant|pacemaker|defibrillator|AICD|pump|CGM|monitor|generator|stimulator|hearing aid|MAC",
-        ),
-        rule(UDI, 0.95),
-    ],
-    C.BIOMETRIC: [
-        rule(
-            r"\b(?:finger\s?prints?|thumb\s?prints?|retina(?:l)?(?:\s+scan)?|iris(?:\s+scan)?|voice\s?prints?|"
-            r"palm\s?prints?|face\s?prints?|facial\s+(?:recognition|geometry|scan)|biometric|gait|DNA\s+profile|"
-            r"hand\s+geometry|vein\s+pattern)\b(?:\s+(?:scan|template|record|enrollment|enrolment|hash|signature|"
-            r"sample|match|profile|data|on\s+file))*\s*(?:ID|#|no\.?|number|code|identifier|hash|key|ref)?\s*[:#=]?\s*"
-            + VALUE,
-            0.9,
-            has_digit,
-        ),
-    ],
-    C.PHOTO: [
-        rule(r"(?P<phi>!\[[^\]\n]*\]\([^)\n]+\))", 0.95),
-        rule(r"(?P<phi>data:image/[a-z+.-]+;base64,[A-Za-z0-9+/=]+)", 0.99),
-        rule(r"(?P<phi>\b[\w-][\w.-]*\.(?:jpe?g|png|gif|bmp|tiff?|heic|heif|webp|dcm))\b", 0.9),
-        rule(
-            r"(?P<phi>\[(?:[^\]\n]{0,30}\b)?(?:photo|photograph|image|picture|selfie|headshot|snapshot)s?\b[^\]\n]{0,40}\])",
-            0.85,
-        ),
-        rule(
-            r"(?P<phi>\b(?:full[- ]face|facial|face|patient|clinical|wound|identification|ID)\s+"
-            r"(?:photo(?:graph)?s?|pictures?|images?|headshots?)\s+(?:attached|enclosed|uploaded|included|on file|taken|in (?:the )?chart))",
-            0.8,
-        ),
-    ],
-    C.ID: [
-        *labelled_both(
-            r"ID|identifier|case|specimen|accession|claim|confirmation|ticket|badge|passport|tracking|barcode|"
-            r"requisition|voucher|docket",
-            r"order|reference|ref|employee|student|military|sample|kit|study|subject|participant|enrollment|"
-            r"authorization|auth|referral|control|inmate|booking|file",
-            0.8,
-        ),
-        rule(
-            r"(?P<phi>\b(?=[A-Z0-9-]*\d)(?=[A-Z0-9-]*[A-Z])[A-Z0-9](?:[A-Z0-9]|-(?=[A-Z0-9])){5,}\b)",
-            0.45,
-            lambda m, t: sum(c.isdigit() for c in m.group("phi")) >= 4,
-            flags=0,
-        ),
-        rule(r"(?<![\d.,/-])(?P<phi>\d{7,})(?![\d.,/-]|\s?(?:mg|mcg|ml|units?|cells|copies))", 0.45),
-    ],
-}
+SETTING = re.compile(r"\d+X\d+|\d(?:CC|U|ML|MG|PM|AM|HR|MCG)$|^(?:AC|HR|BP|PS|CPAP|SIMV|IMV|PEEP)|-UP$|^UP-")
 
-# ---------------------------------------------------------------- dates and ages over 89
+
+def _code_shape(match: re.Match[str], text: str) -> bool:
+    """An unlabelled code counts with two letters and five digits or more ('AB-48211', not 'PB7200'),
+    and never as a ventilator setting or a volume ('600X12', '40-140CC', 'AC-20-50-400-5')."""
+    value = match.group("phi")
+    digits, letters = sum(c.isdigit() for c in value), sum(c.isalpha() for c in value)
+    return digits >= 5 and letters >= 2 and not SETTING.search(value)
+
+
+def _valid_ssn(match: re.Match[str], text: str) -> bool:
+    area, group, serial = match.group("phi").split("-")
+    return area not in ("000", "666") and not area.startswith("9") and group != "00" and serial != "0000"
+
+
+IDENTIFIERS = [
+    rule(C.SSN, rf"(?P<phi>{_LEAD9}\d\d-\d\d-\d{{4}})(?![\d-])", 0.85, _valid_ssn),
+    labelled(C.SSN, "SSN|SS#|social security|soc sec", 0.95, SSN_VALUE),
+    *labelled_both(C.MRN, "MRN|MR#|med rec|medical rec|medical record|med record|EMPI", "MR|chart|patient|pt|hospital|hosp|unit|record|registration"),
+    *labelled_both(
+        C.HEALTH_PLAN,
+        "medicare|medicaid|MBI|HICN|subscriber|beneficiary|policy|BCBS|blue cross|aetna|cigna|humana|united healthcare|unitedhealthcare|UHC|kaiser|tricare|anthem|medigap",
+        "member|insurance|insurer|plan|group|payer|payor|coverage|health plan|HMO|PPO",
+    ),
+    rule(C.HEALTH_PLAN, MBI, 0.85, flags=0),
+    *labelled_both(C.ACCOUNT, "account|acct|FIN|CSN|HAR|invoice", "billing|bill|financial|encounter|enc|visit|bank|routing|statement"),
+    *labelled_both(C.LICENSE, "DEA|NPI|license|licence|lic|certificate|cert|DL|drivers license|driver's license|driver license|CLIA|UPIN", "board|permit|certification|registration"),
+    rule(C.LICENSE, rf"(?P<phi>{_LEAD5}[A-Z]\d{{7}})(?![\w-])", 0.75, flags=0),
+    labelled(C.VEHICLE, "VIN|vehicle identification|vehicle", 0.95, VIN),
+    labelled(C.VEHICLE, "license plate|licence plate|plate|plates", 0.9, r"(?P<phi>[A-Z0-9](?:[A-Z0-9]|[- ](?=[A-Z0-9])){1,8}[A-Z0-9])"),
+    labelled(C.VEHICLE, "tag|registration", 0.9, needs_number_word=True),
+    rule(C.VEHICLE, rf"{_LEAD3}(?<=(?P<phi>[A-HJ-NPR-Z0-9]))[A-HJ-NPR-Z0-9]{{16}}(?![\w-])", 0.7, flags=0, keep=None),
+    *labelled_both(
+        C.DEVICE,
+        "serial|S/N|SN|UDI|IMEI|MEID|ESN",
+        "device|lot|implant|pacemaker|defibrillator|AICD|pump|CGM|monitor|generator|stimulator|hearing aid|MAC",
+    ),
+    rule(C.DEVICE, UDI, 0.95, needs=("(01)",)),
+    rule(
+        C.BIOMETRIC,
+        r"(?:finger[ \t]?prints?|thumb[ \t]?prints?|retina(?:l)?(?:[ \t]+scan)?|iris(?:[ \t]+scan)?|voice[ \t]?prints?|"
+        r"palm[ \t]?prints?|face[ \t]?prints?|facial[ \t]+(?:recognition|geometry|scan)|biometric|gait|DNA[ \t]+profile|"
+        r"hand[ \t]+geometry|vein[ \t]+pattern)\b(?:[ \t]+(?:scan|template|record|enrollment|enrolment|hash|signature|"
+        r"sample|match|profile|data|on[ \t]+file)){0,3}[ \t]{0,3}(?:ID|#|no\.?|number|code|identifier|hash|key|ref)?[ \t]{0,3}[:#=]?[ \t]{0,3}"
+        + VALUE,
+        0.9,
+        has_digit,
+        starts="finger fingerprint fingerprints thumb thumbprint thumbprints retina retinal iris voice voiceprint voiceprints palm palmprint palmprints face faceprint faceprints facial biometric gait dna hand vein",
+    ),
+    rule(C.PHOTO, r"(?P<phi>!\[[^\]\n]{0,200}\]\([^)\n]{1,2000}\))", 0.95, needs=("![",)),
+    rule(C.PHOTO, r"(?P<phi>data:image/[a-z+.-]{1,20};base64,[A-Za-z0-9+/=]{1,1000000})", 0.99, needs=("data:image",)),
+    rule(
+        C.PHOTO,
+        r"(?<![\w.-])(?P<phi>[\w-][\w.-]{0,100}\.(?:jpe?g|png|gif|bmp|tiff?|heic|heif|webp|dcm))(?![\w-])",
+        0.9,
+        needs=(".jp", ".png", ".gif", ".bmp", ".tif", ".hei", ".webp", ".dcm"),
+    ),
+    rule(C.PHOTO, r"(?P<phi>\[(?:[^\]\n]{0,30}\b)?(?:photo|photograph|image|picture|selfie|headshot|snapshot)s?\b[^\]\n]{0,40}\])", 0.85, needs=("[",)),
+    rule(
+        C.PHOTO,
+        r"(?P<phi>(?:full[- ]face|facial|face|patient|clinical|wound|identification|ID)[ \t]+"
+        r"(?:photo(?:graph)?s?|pictures?|images?|headshots?)[ \t]+(?:attached|enclosed|uploaded|included|on file|taken|in (?:the )?chart))",
+        0.8,
+        starts="full facial face patient clinical wound identification id",
+    ),
+    *labelled_both(
+        C.ID,
+        "ID|identifier|case|specimen|accession|claim|confirmation|ticket|badge|passport|tracking|barcode|requisition|voucher|docket",
+        "order|reference|ref|employee|student|military|sample|kit|study|subject|participant|enrollment|authorization|auth|referral|control|inmate|booking|file",
+        0.8,
+    ),
+    rule(C.ID, rf"(?P<phi>{_LEAD4}(?=(?:[A-Z-]{{0,20}}\d){{4}})(?:[A-Z0-9]|-(?=[A-Z0-9])){{5,40}})(?![\w-])", 0.45, _code_shape, flags=0),
+    rule(C.ID, rf"(?P<phi>{_LEAD10}\d{{6,}})(?![\d.,/-]|\s?(?:mg|mcg|ml|cc|units?|cells|copies))", 0.45),
+    rule(C.ID, r"(?:policy|protocol)[ \t]{0,2}#[ \t]{0,2}(?P<phi>[a-z]{1,4}\d{1,6})\b", 0.6, starts="policy protocol"),
+]
+
+# ---------------------------------------------------------------- dates, years and ages over 89
 
 MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
 )
+MONTH_ALONE = r"(?:january|february|april|june|july|august|sept|september|october|nov|november|december|feb|apr|aug|sep|oct)"
+MONTH_WORDS = "jan january feb february mar march apr april may jun june jul july aug august sep sept september oct october nov november dec december"
 DAY = r"(?:0?[1-9]|[12]\d|3[01])(?:st|nd|rd|th)?"
-YEAR = r"(?:(?:19|20)\d{2}|'\d{2})"
-NOT_A_DATE_BEFORE = re.compile(
-    r"(?:strength|motor|power|pain|score|scale|rated|rates|grade|murmur|reflex(?:es)?|gcs|apgar|ratio|dilat\w*|"
-    r"effacement|station|bp|blood pressure|vision|visual|acuity|hearing|tenderness|dose|doses|x|times|of|"
-    r"systolic|diastolic|out of)\W{0,4}$",
+YEAR = r"(?:(?:1[89]|20)\d{2}|'\d{2}|\d{2})"
+DATE_CUE = re.compile(
+    r"(?:\bon|\bf/u|\bfrom|\bsince|\buntil|\btill|\bthru|\bthrough|\bof|\bdated?|\bpost|\bs/p|\bbefore|\bafter|\bby|\bstarted|"
+    r"\bdone|\bplaced|\bdrawn|\bsent|\bextubated|\bintubated|\badmitted|\badm|\bdischarged|\btransferred|\bleft|\b(?:am|pm)|->|-)\W{0,3}$",
     I,
 )
-NOT_A_DATE_AFTER = re.compile(
-    r"^\s*(?:strength|pain|scale|murmur|tabs?|tablets?|cups?|inch(?:es)?|in\b|of\s+(?:a|an|the)\b|doses?|miles?|"
-    r"blocks?|pills?|full|mg|mcg|ml|units?|on the|tsp|tbsp|capsules?|caps?|puffs?|sprays?|drops?|times|x\b|"
-    r"reflexes|bilaterally|bilat|throughout|in all|in both|with|%)",
+NOT_DATE_BEFORE = re.compile(
+    r"(?:\bps|\bpsv|\bpeep|\bcpap|\bbi-?pap|\bips|\bimv|\bsimv|\bvent\w*|\bmask|\bflowby|\bac|\bpain|\bc/o|\bcp|\bscale|\bscore|"
+    r"\brated?|\bgrade|\bstrength|\bperrla|\bpupils?|\bco/ci|\bci|\bco|\bmurmur|\bsem|\bcrackles|\bls|\bbs|\bcx|#|\+|~)\W{0,3}$",
     I,
 )
-DATE_WORDS_BEFORE = re.compile(r"(?:on|since|from|until|till|to|by|dated?|dob|d\.o\.b\.?|born|seen|admitted|discharged|due|last|next|visit|date)\W{0,4}$", I)
+NOT_DATE_AFTER = re.compile(
+    r"[ \t]?(?:/|%|\s?pain|\s?scale|\s?strength|\s?sem|\s?murmur|\s?hsm|\s?(?:up|of|way|rate|ns|nss|amp|hrs?|hours?|tab|peep|ps|ips|psv|cpap|bipap|c|fio2|\d{2}%))\b",
+    I,
+)
+VENT_NEAR = re.compile(r"(?:\bps|\bpsv|\bpeep|\bcpap|\bbi-?pap|\bips|\bimv|\bsimv|\bvent\w*|\bsettings?|%|&)(?:\W{1,3}\d{1,4})?\W{0,3}$", I)
+EQUAL_PAIR_CUE = re.compile(r"(?:\bpost|\bs/p|\bsince|\buntil|\bdated?)\W{0,3}$", I)
+FRACTIONS = {"1/2", "1/3", "1/4", "2/3", "3/4", "1/8"}
+PAIN_WORDS = re.compile(r"pain|c/o|cp\b|scale|discomfort|relie[fv]|medicated|rates?\b|rated|level|tolerable|#", I)
+
+
+def _valid_month_day(month: str, day: str) -> bool:
+    return 1 <= int(month) <= 12 and 1 <= int(day) <= 31
+
+
+def _month_day(match: re.Match[str], text: str) -> bool:
+    """A month/day is a date unless it reads as a score, a setting, a fraction or a grade.
+
+    'on 9/11', 'from 8/23', '8/28' alone: dates. 'pain 3/10', 'PS 10/5', '1 1/2 hrs', '5/5 strength',
+    '+3/6 SEM', 'PERRLA 3/3': not. A date word right before it ('on', 'from', 'since', 's/p') wins
+    over everything but a fraction, a scale out of 10 or an equal pair ('5/5').
+    """
+    start, end = match.span("phi")
+    value = match.group("phi")
+    pairs = [part.split("/")[:2] for part in value.split("-")]
+    if not all(_valid_month_day(month, day) for month, day in pairs) or len(pairs) > 1 and any("/".join(p) in FRACTIONS for p in pairs):
+        return False
+    if value.count("/") >= 2 or "-" in value:  # with a year, or a range of two dates
+        return True
+    month, day = pairs[0]
+    before, after = text[max(0, start - 24) : start], text[end : end + 12]
+    if value in FRACTIONS:
+        return bool(DATE_CUE.search(before)) and not NOT_DATE_AFTER.match(after) and not re.search(r"\d[ \t]$", before)
+    if before.endswith("(") and after.startswith(")"):
+        return True  # 'EF 35% (3/02)'
+    if int(month) == int(day) and int(day) <= 5 and not EQUAL_PAIR_CUE.search(before):
+        return False  # 'strength 5/5', 'PERRLA 3/3', '2/2' (secondary to)
+    if day == "10" and PAIN_WORDS.search(before + after):
+        return False
+    if start >= 2 and text[start - 1] == "-" and text[start - 2].isdigit():
+        return False  # '1-2/10'
+    if VENT_NEAR.search(before) or NOT_DATE_AFTER.match(after) and re.match(r"[ \t]?(?:bi-?pap|cpap|peep|ps|ips|psv|c|fio2|\d{2}%)\b", after, I):
+        return False
+    if DATE_CUE.search(before):
+        return True
+    return not (NOT_DATE_BEFORE.search(before) or NOT_DATE_AFTER.match(after))
 
 
 def _numeric_date(match: re.Match[str], text: str) -> bool:
-    """A month/day without a year is a date unless the words around it say score, fraction or dose."""
+    """'10-18-20', '10.22.03': month and day in range."""
+    month, day = re.split(r"[-.]", match.group("phi"))[:2]
+    return _valid_month_day(month, day)
+
+
+def _month_year(match: re.Match[str], text: str) -> bool:
+    """A month and a two-digit year no day can be ('S/P UTI 6/85', 'CABG 1/78'): not a ratio or a score."""
+    month, year = match.group("phi").split("/")
+    before = text[max(0, match.start() - 24) : match.start()]
+    return 1 <= int(month) <= 12 and int(year) >= 32 and not NOT_DATE_BEFORE.search(before) and not VENT_NEAR.search(before)
+
+
+def _two_digit_year(match: re.Match[str], text: str) -> bool:
+    """'CVA in 94 and 00': a year in two digits after 'in' or 'since' (50 or more, or a pair)."""
+    return match.group("second") is not None or int(match.group("phi")) >= 50
+
+
+def _iso_date(match: re.Match[str], text: str) -> bool:
+    _, month, day = re.split(r"[-/.]", match.group("phi"))
+    return _valid_month_day(month, day)
+
+
+TIME_BEFORE = re.compile(r"(?:@|\bat|\bby|\bfrom|\buntil|\btill|\bstarting|\bq|\bx|-|>|\d[ \t]?)\W{0,2}$", I)
+TIME_AFTER = re.compile(r"\s?(?:-|>|to\b|hrs?\b|hours\b|h\b|am\b|pm\b|cc|ml|mg|mcg|units?\b|u\b|kcal|cal\b|%|/|\.\d|:\d|x\b)", I)
+YEAR_BEFORE = re.compile(r"(?:\bsince|\bin|\bof|\byear|\byr|\bis|\bits|\bit's|\bwas|\bborn|\bsays|\bstated?|\bsaying|\bbefore|\bafter)\W{0,3}$", I)
+
+
+def _a_year(match: re.Match[str], text: str) -> bool:
+    """A year: '1999', 'since 2006', 'in 1980s'; not a time ('@ 2000', '1900 - 0700') or a volume."""
     start, end = match.span("phi")
-    value = match.group("phi")
-    if value.count("/") + value.count("-") >= 2:
-        return True
-    before, after = text[max(0, start - 20) : start], text[end : end + 20]
-    if DATE_WORDS_BEFORE.search(before):
-        return True
-    if value == "2/2":  # clinical shorthand for "secondary to"
+    if not 1800 <= int(match.group("phi")[:4]) <= 2099:
         return False
-    return not (NOT_A_DATE_BEFORE.search(before) or NOT_A_DATE_AFTER.search(after))
+    before = text[max(0, start - 12) : start]
+    if TIME_BEFORE.search(before) or TIME_AFTER.match(text, end):
+        return False
+    return bool(YEAR_BEFORE.search(before)) or match.group("phi")[-1] in "sS"
+
+
+def _over_89(match: re.Match[str], text: str) -> bool:
+    return 90 <= int(match.group("phi")) <= 119
+
+
+AMBIGUOUS_MONTHS = re.compile(r"\b(?:may|dec|mar|jan)\b", I)  # also 'may', 'decrease', 'march', a name
 
 
 def _capital_may(match: re.Match[str], text: str) -> bool:
-    """'may' counts as the month only when capitalised or written next to a year."""
-    value = match.group("phi")
-    found = re.search(r"\bmay\b", value, I)
-    return found is None or found.group()[0] == "M" or bool(re.search(r"\d{4}", value))
+    """'may', 'dec', 'mar' are a month only when written 'May', or with a four-digit year, or after
+    'in', 'on', 'since' ('last used in may 15'); 'DEC' in capitals is 'decrease'."""
+    found = AMBIGUOUS_MONTHS.search(match.group("phi"))
+    if found is None or found.group()[0].isupper() and found.group()[1:].islower():
+        return True
+    if re.search(r"\d{4}", match.group("phi")):
+        return True
+    return bool(re.search(r"\b(?:in|on|since|of|from|until|is|tomorrow|,)\W{0,3}$", text[max(0, match.start() - 12) : match.start()], I))
 
 
-def _not_temperature(match: re.Match[str], text: str) -> bool:
-    before = text[max(0, match.start("phi") - 12) : match.start("phi")]
-    return not re.search(r"\b(?:temp\w*|t|tmax|fever\w*)\W{0,3}$", before, I)
+ORDINAL_BEFORE = re.compile(r"\bthe\W{0,3}$", I)
+ORDINAL_AFTER = re.compile(r"[ \t]*(?:[.,;:!?)\n\"']|$|of\b|at\b|and\b|or\b)", I)
 
 
-DATES = {
-    C.DATE: [
-        rule(rf"(?<![\w/])(?P<phi>{MONTH}\.?\s+{DAY}(?:,?\s+{YEAR})?)(?!\w)", 0.85, _capital_may),
-        rule(rf"(?<![\w/])(?P<phi>{DAY}\s+(?:of\s+)?{MONTH}\.?(?:,?\s+{YEAR})?)(?!\w)", 0.85, _capital_may),
-        rule(rf"(?<![\w/])(?P<phi>{MONTH}\.?,?\s+{YEAR})(?!\w)", 0.8, _capital_may),
-        rule(rf"(?<![\w/])(?P<phi>\d{{1,2}}[-/ ]?{MONTH}[-/ ]?\d{{2,4}})(?!\w)", 0.85),
-        rule(r"(?<![\w/.-])(?P<phi>(?:19|20)\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01]))(?![\w/-])", 0.9),
-        rule(
-            r"(?<![\w/.-])(?P<phi>(?:0?[1-9]|1[0-2])/(?:0?[1-9]|[12]\d|3[01])(?:/(?:\d{4}|\d{2}))?)(?![\w/]|-\d|\.\d)",
-            0.8,
-            _numeric_date,
-        ),
-        rule(r"(?<![\w/.-])(?P<phi>(?:0?[1-9]|1[0-2])-(?:0?[1-9]|[12]\d|3[01])-(?:\d{4}|\d{2}))(?![\w/-])", 0.85),
-        rule(r"(?<![\w/.])(?P<phi>(?:0?[1-9]|1[0-2])\.(?:0?[1-9]|[12]\d|3[01])\.(?:(?:19|20)\d{2}|\d{2}))(?![\w/.])", 0.75),
-        rule(r"\b(?:on|since|from|until|till|by|of|before|after)\s+the\s+(?P<phi>(?:[12]?\d|3[01])(?:st|nd|rd|th))\b", 0.7),
-        rule(r"\b(?:DOB|D\.O\.B\.?|date of birth|born)\s*[:#]?\s*(?:on\s+)?(?P<phi>\d{8})\b", 0.9),
-        rule(
-            r"(?P<phi>\b(?:christmas|thanksgiving|new year'?s(?: day| eve)?|independence day|easter|halloween|"
-            r"valentine'?s day|memorial day|labor day)(?:\s+(?:day|eve))?(?:,?\s+{YEAR})?)\b".replace("{YEAR}", YEAR),
-            0.6,
-        ),
-    ],
-    C.AGE: [
-        rule(r"\b(?P<phi>9\d|1[0-2]\d)\s*-?\s*(?:years?|yrs?|y)\.?\s*-?\s*(?:old|o\b|o\.)", 0.9),
-        rule(r"\b(?P<phi>9\d|1[0-2]\d)\s*-?\s*(?:y/o|yo|y\.o\.|yoa)(?!\w)", 0.9),
-        rule(r"\b(?:age|aged|ages|age:)\s*(?:of\s+)?:?\s*(?P<phi>9\d|1[0-2]\d)\b", 0.85),
-        rule(r"\b(?P<phi>9\d|1[0-2]\d)\s?(?:M|F|m|f|yo[MF]|y[MF])\b", 0.75, _not_temperature, flags=0),
-        rule(r"\b(?:in\s+(?:his|her|their|the)\s+)(?P<phi>(?:90|100)'?s|nineties)\b", 0.8),
-        rule(r"(?P<phi>\b(?:nonagenarian|centenarian)s?\b)", 0.8),
-    ],
-}
+def _ordinal_day(match: re.Match[str], text: str) -> bool:
+    """'on the 11th.', "it's the 11th": a day of the month after 'the' and before the clause ends
+    (not 'the 1st dose', '1st step mattress')."""
+    if int(re.match(r"\d+", match.group("phi")).group()) > 31:
+        return False
+    return bool(ORDINAL_BEFORE.search(text, max(0, match.start() - 8), match.start())) and bool(ORDINAL_AFTER.match(text, match.end()))
 
-# ---------------------------------------------------------------- geography smaller than a state
+
+D1 = lead(r"\d", r"[\w/.:]")
+DATES = [
+    rule(C.DATE, rf"(?P<phi>{MONTH}\.?,?[ \t]{{1,3}}{DAY}(?:,?[ \t]{{1,3}}{YEAR})?)(?![\w/])", 0.85, _capital_may, starts=MONTH_WORDS),
+    rule(C.DATE, rf"(?P<phi>{MONTH}\.?,?[ \t]{{1,3}}(?:(?:19|20)\d{{2}}|'\d{{2}}))(?!\w)", 0.8, _capital_may, starts=MONTH_WORDS),
+    rule(C.DATE, rf"(?P<phi>{MONTH})\.?,?[ \t]{{1,3}}\d{{2}}(?![\w/])", 0.6, _capital_may, starts=MONTH_WORDS),
+    rule(C.DATE, rf"(?P<phi>{_LEAD16}\d?(?:st|nd|rd|th)?[ \t]{{1,3}}(?:of[ \t]+)?{MONTH}\.?(?:,?[ \t]{{1,3}}{YEAR})?)(?![\w/])", 0.85, _capital_may),
+    rule(C.DATE, rf"(?P<phi>{_LEAD16}\d?[-/ ]?{MONTH}[-/ ]?\d{{2,4}})(?!\w)", 0.85, _capital_may),
+    rule(C.DATE, rf"(?P<phi>{_LEAD1}\d{{3}}[-/.]\d\d?[-/.]\d\d?)(?![\w/-])", 0.9, _iso_date),
+    rule(C.DATE, rf"(?P<phi>{D1}\d?/\d\d?(?:/\d\d(?:\d\d)?)?(?:-\d\d?/\d\d?(?:/\d\d(?:\d\d)?)?)?)(?![\w/%]|\.\d|-\d)", 0.8, _month_day),
+    rule(C.DATE, rf"(?P<phi>{D1}\d?/\d\d)(?![\w/%]|\.\d|-\d)", 0.7, _month_year),
+    rule(C.DATE, rf"(?P<phi>{_LEAD16}\d?[ \t]?(?:->|-|to)[ \t]?\d\d?[ \t]{{1,3}}{MONTH})\b", 0.7, _capital_may),
+    rule(C.DATE, rf"(?:in|since|during|until|early|late|mid|of)[ \t]{{1,3}}(?P<phi>{MONTH_ALONE})\b\.?(?![ \t]*\d)", 0.6, starts="in since during until early late mid of"),
+    rule(C.DATE, r"(?:in|since)[ \t]{1,3}(?P<phi>\d\d)(?:[ \t]{1,3}and[ \t]{1,3}(?P<second>\d\d))?(?![\w%/.-]|'?s\b|[ \t]*(?:%|mins?\b|minutes|hrs?\b|hours|days|weeks|wks|months|mos|yrs|years|cc|ml|mg|sec|seconds|x\b))", 0.6, _two_digit_year, starts="in since"),
+    rule(C.DATE, rf"(?P<phi>{_LEAD14}\d?-\d\d?-\d\d(?:\d\d)?)(?![\w/-])", 0.85, _numeric_date),
+    rule(C.DATE, rf"(?P<phi>{_LEAD15}\d?\.\d\d?\.\d\d(?:\d\d)?)(?![\w/.])", 0.75, _numeric_date),
+    rule(C.DATE, rf"(?P<phi>{_LEAD14}\d?(?:st|nd|rd|th))\b(?![ \t]*(?:degree|day|hour|grade|time|floor|percentile|intercostal|ics|rib|toe|finger|digit|cranial|nerve))", 0.7, _ordinal_day),
+    rule(C.DATE, r"(?:DOB|D\.O\.B\.?|date of birth|born)[ \t]{0,3}[:#]?[ \t]{0,3}(?:on[ \t]+)?(?P<phi>\d{8})\b", 0.9, starts="dob d date born"),
+    rule(
+        C.DATE,
+        rf"(?P<phi>(?:christmas|thanksgiving|new year'?s(?: day| eve)?|independence day|easter|halloween|"
+        rf"valentine'?s day|memorial day|labor day)(?:[ \t]+(?:day|eve))?(?:,?[ \t]+{YEAR})?)\b",
+        0.6,
+        starts="christmas thanksgiving new independence easter halloween valentine valentines memorial labor",
+    ),
+    rule(C.DATE, rf"(?P<phi>{_LEAD6}\d\d)(?![\w'’])", 0.7),
+    rule(C.DATE, rf"(?P<phi>{_LEAD2}\d{{3}}[sS]?)(?![\w/:-]|\.\d)", 0.7, _a_year),
+    rule(C.AGE, rf"(?P<phi>{_LEAD13}\d\d?)[ \t]?-?[ \t]?(?:years?|yrs?|y)\.?[ \t]?-?[ \t]?(?:old|o\b|o\.)", 0.9, _over_89),
+    rule(C.AGE, rf"(?P<phi>{_LEAD13}\d\d?)[ \t]?-?[ \t]?(?:y/o|yo|y\.o\.|yoa)(?!\w)", 0.9, _over_89),
+    rule(C.AGE, r"(?:age|aged|ages)[ \t]{0,2}:?[ \t]{0,2}(?:of[ \t]+)?:?[ \t]{0,2}(?P<phi>\d{2,3})\b", 0.85, _over_89, starts="age aged ages"),
+    rule(C.AGE, rf"(?P<phi>{_LEAD13}\d\d?)[ \t]?(?:M|F|yo[MF]|y[MF])\b", 0.75, _over_89, flags=0),
+    rule(C.AGE, r"\n[ \t]{0,8}(?P<phi>\d{2,3})[ \t]+(?:s/p|w/|with|yr|year|male|female|man|woman|gentleman|lady)\b", 0.75, _over_89),
+    rule(C.AGE, r"in[ \t]+(?:his|her|their)[ \t]+(?P<phi>(?:90|100)'?s|nineties)\b", 0.8, starts="in"),
+    rule(C.AGE, r"(?P<phi>(?:nonagenarian|centenarian)s?)\b", 0.8, starts="nonagenarian nonagenarians centenarian centenarians"),
+]
+
+# ---------------------------------------------------------------- street addresses, ZIP codes
 
 STATE_ABBR = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND|"
@@ -342,79 +466,66 @@ STATE_NAME = (
     "Utah|Vermont|Virginia|Washington|West Virginia|Wisconsin|Wyoming|Puerto Rico"
 )
 STATE = rf"(?:(?-i:{STATE_ABBR})|{STATE_NAME})"
+STATE_BEFORE = re.compile(rf"\b{STATE}\.?,?[ \t]{{1,3}}$", I)
 STREET_SUFFIX = (
     r"Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Circle|Cir|"
     r"Highway|Hwy|Parkway|Pkwy|Trail|Trl|Square|Sq|Loop|Row|Pike|Alley|Plaza|Path|Crossing|Xing|Run|Ridge|Heights|"
     r"Hts|Point|Pt|Turnpike|Tpke|Expressway|Expy|Freeway|Fwy|Route|Rte|Walk|Close|Cove|Bend|Glen|Hollow|Mews|Green"
 )
-CAP = r"(?:[A-Z][A-Za-z'.-]*|\d+(?:st|nd|rd|th))"
-UNIT = r"(?:,?[ \t]+(?i:Apt|Apartment|Unit|Suite|Ste|#|Rm|Room|Bldg|Building|Fl|Floor|Lot|Space)\.?[ \t]*#?[ \t]*[A-Za-z0-9-]+)"
-FACILITY_WORDS = (
-    r"Hospital|Medical Center|Med Ctr|Health Center|Health System|Clinic|Nursing Home|Nursing Facility|"
-    r"Rehabilitation Center|Rehab Center|Care Center|Urgent Care|Memorial|Infirmary|Hospice|Pharmacy|Healthcare|"
-    r"Medical Group|Family Practice|Family Medicine|Surgery Center|Surgical Center|Cancer Center|Heart Institute|"
-    r"Senior Living|Assisted Living|Retirement Home|Retirement Community|Manor|Health Services|Dialysis Center|"
-    r"Imaging Center|Community Health|Children's Hospital|VA Medical Center|Medical Plaza|Behavioral Health"
+CAP = r"(?:[A-Z][A-Za-z'-]{0,30}|\d{1,4}(?:st|nd|rd|th))"
+STREET_ANY_CASE = (
+    r"Street|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Court|Terrace|Circle|Highway|Hwy|Parkway|Pkwy|"
+    r"Turnpike|Tpke|Expressway|Expy|Freeway|Fwy|Route|Rte"
 )
-PLACE_CUES = (
-    r"lives|living|live|resides|residing|resident|located|moved|relocated|traveled|travelled|traveling|travelling|"
-    r"trip|visiting|vacationed|vacationing|born|raised|grew up|transferred|transfer|arrived|returned|drove|"
-    r"commutes?|works?|worked|employed|stationed|originally|hometown|native|home|town of|city of|village of|"
-    r"township of|flew|went|relocating|moving|in from|up from|down from|over from|back from|"
-    r"(?:pcp|physician|doctor|provider|clinic|hospital|family|relatives|daughter|son|sister|brother|office|"
-    r"cardiologist|specialist|facility|pharmacy|shelter|church|school|job)\s+(?:in|at|near|outside)"
-)
-PREP = r"(?:\s+(?:in|to|from|at|near|of|back to|back from|outside(?: of)?|up in|down in|out to))?"
-PLACE_NAME = (
-    r"(?-i:(?:(?:St|Mt|Ft)\.\s+)?(?:[A-Z][a-z'-]+\s+(?:(?:de|la|del|du|des|le|van|von|of|on|upon)\s+)?){0,2}"
-    r"[A-Z][a-z'-]+)"
-)
+UNIT = r"(?:,?[ \t]{1,3}(?i:Apt|Apartment|Unit|Suite|Ste|#|Rm|Room|Bldg|Building|Fl|Floor|Lot|Space)\.?[ \t]{0,3}#?[ \t]{0,3}[A-Za-z0-9-]{1,10})"
+CITY_LEAD = lead("[A-Z]", r"[\w-]")
+ADDRESSES = [
+    rule(C.LOCATION, rf"(?P<phi>{CITY_LEAD}[a-z]{{1,30}}(?:[ \t][A-Z][a-z]{{1,30}}){{0,2}}),[ \t]{{1,2}}(?:{STATE_ABBR})\b[ \t]{{1,2}}\d{{5}}", 0.85, flags=0),
+    rule(C.LOCATION, rf"(?P<phi>{CITY_LEAD}[a-z]{{1,30}}(?:[ \t][A-Z][a-z]{{1,30}}){{0,2}}[ \t](?:County|Parish|Borough|Township))\b", 0.85, flags=0),
+    rule(
+        C.LOCATION,
+        rf"(?P<phi>{_LEAD12}\d{{0,5}}[A-Za-z]?[ \t]{{1,3}}(?:[NSEW]\.?[ \t]{{1,3}}|North[ \t]{{1,3}}|South[ \t]{{1,3}}|East[ \t]{{1,3}}|West[ \t]{{1,3}})?"
+        rf"(?:{CAP}[ \t]{{1,3}}){{1,3}}(?:(?i:{STREET_ANY_CASE})|(?:{STREET_SUFFIX}))\b\.?{UNIT}?)",
+        0.9,
+        flags=0,
+    ),
+    rule(C.LOCATION, r"(?P<phi>P\.?[ \t]?O\.?[ \t]{1,3}Box[ \t]{1,3}\d{1,8})\b", 0.9, starts="p po"),
+    rule(C.ZIP, rf"(?P<phi>{_LEAD12}\d{{4}}(?:-\d{{4}})?)(?![\w-])", 0.9, lambda m, t: bool(STATE_BEFORE.search(t, max(0, m.start() - 20), m.start()))),
+    rule(C.ZIP, r"(?:zip|zip code|zipcode|postal code|postcode)[ \t]{0,3}[:#]?[ \t]{0,3}(?P<phi>\d{5}(?:-\d{4})?)\b", 0.95, starts="zip zipcode postal postcode"),
+    rule(C.ZIP, rf"(?P<phi>{_LEAD12}\d{{4}}-\d{{4}})(?![\w-])", 0.8),
+]
+
+RULES: list[Rule] = [*PHONES, *CONTACT, *IDENTIFIERS, *DATES, *ADDRESSES]
+SCANNED = [r for r in RULES if not r.starts]
+BY_WORD: dict[str, list[Rule]] = {}
+for _rule in RULES:
+    for _word in _rule.starts:
+        BY_WORD.setdefault(_word, []).append(_rule)
+WORD = re.compile(r"[A-Za-z]+")
 
 
-def _not_all_common(match: re.Match[str], text: str) -> bool:
-    words = re.findall(r"[A-Za-z]+", match.group("phi"))
-    common = name_lists().common
-    return bool(words) and not all(word.lower() in common for word in words)
+def find_patterns(text: str) -> Iterator[Found]:
+    """Every span a rule matches in `text`, as (start, end, category, confidence)."""
+    lowered = text.lower()
+    for found in SCANNED:
+        if found.needs and not any(need in lowered for need in found.needs):
+            continue
+        if found.trigger is not None and found.trigger.search(text) is None:
+            continue
+        yield from _kept(found, found.regex.finditer(text), text)
+    for word in WORD.finditer(lowered):
+        for found in BY_WORD.get(word.group(), ()):
+            match = found.regex.match(text, word.start())
+            if match is not None:
+                yield from _kept(found, (match,), text)
 
 
-def _a_place_below_state(match: re.Match[str], text: str) -> bool:
-    """A place after a cue such as 'lives in', unless it is a state (states are not PHI)."""
-    return _not_all_common(match, text) and not re.fullmatch(STATE_NAME, match.group("phi"))
-
-
-def _city_names() -> str:
-    cities = [line.strip() for line in (DATA / "us_cities.txt").read_text().splitlines() if line.strip()]
-    return "|".join(re.escape(city) for city in sorted(cities, key=len, reverse=True))
-
-
-LOCATIONS = {
-    C.LOCATION: [
-        rule(
-            rf"(?<![\w-])(?P<phi>\d{{1,6}}[A-Za-z]?[ \t]+(?:[NSEW]\.?[ \t]+|North[ \t]+|South[ \t]+|East[ \t]+|West[ \t]+)?"
-            rf"(?:{CAP}[ \t]+){{1,3}}(?i:{STREET_SUFFIX})\b\.?"
-            rf"{UNIT}?)",
-            0.9,
-            flags=0,
-        ),
-        rule(r"(?P<phi>\bP\.?\s?O\.?\s+Box\s+\d+)\b", 0.9),
-        rule(rf"\d+[ \t]+(?:{CAP}[ \t]+){{1,3}}(?:{STREET_SUFFIX})\.?{UNIT}?,[ \t]+(?P<phi>{PLACE_NAME})", 0.8, _a_place_below_state, flags=0),
-        rule(rf"(?P<phi>\b(?:{CAP}\s+(?:(?:de|la|del|du|des|le|van|von|of|on|upon)\s+)?){{0,2}}{CAP}),\s+{STATE}\b(?=\s+\d{{5}}|\s*$|\s*[,.;:)\n]|\s+(?:[a-z]|USA|US\b))", 0.85, _not_all_common, flags=re.MULTILINE),
-        rule(rf"\b(?:{PLACE_CUES}){PREP}\s+(?:the\s+)?(?P<phi>{PLACE_NAME})", 0.7, _a_place_below_state),
-        rule(rf"(?P<phi>\b(?:(?:St\.?|Saint|Mount|Mt\.?)\s+)?(?:[A-Z][A-Za-z'.&-]*\s+){{1,4}}(?:{FACILITY_WORDS}))\b", 0.8, _not_all_common, flags=0),
-        rule(r"(?P<phi>\b(?:[A-Z][a-z'.-]+\s+){1,2}(?:County|Parish|Borough|Township))\b", 0.85, flags=0),
-        rule(rf"(?P<phi>\b(?:{_city_names()}))\b", 0.7, flags=0),
-    ],
-    C.ZIP: [
-        rule(rf"\b{STATE}\.?,?\s+(?P<phi>\d{{5}}(?:-\d{{4}})?)\b", 0.9),
-        rule(r"\b(?:zip|zip code|zipcode|postal code|postcode)\s*[:#]?\s*(?P<phi>\d{5}(?:-\d{4})?)\b", 0.95),
-        rule(r"(?<![\w-])(?P<phi>\d{5}-\d{4})(?![\w-])", 0.8),
-    ],
-}
-
-
-def pattern_recognizers() -> list[EntityRecognizer]:
-    """Every recogniser of this module, one per category (phone and fax share one)."""
-    recognizers: list[EntityRecognizer] = [PhoneRecognizer()]
-    for table in (CONTACT, IDENTIFIERS, DATES, LOCATIONS):
-        recognizers.extend(RuleRecognizer(category, rules) for category, rules in table.items())
-    return recognizers
+def _kept(found: Rule, matches: Iterable[re.Match[str]], text: str) -> Iterator[Found]:
+    for match in matches:
+        if found.keep is not None and not found.keep(match, text):
+            continue
+        start, end = match.span("phi") if "phi" in found.regex.groupindex else match.span()
+        if end > start:
+            yield start, end, found.category, found.score
+        if "second" in found.regex.groupindex and match.group("second") is not None:
+            yield *match.span("second"), found.category, found.score  # 'in 94 and 00'

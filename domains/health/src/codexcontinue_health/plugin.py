@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import typer
 from codexcontinue import (
     HealthReport,
     LLMCall,
@@ -12,12 +13,14 @@ from codexcontinue import (
     PackContext,
     PackInfo,
     PageSpec,
+    TaskSpec,
     hookimpl,
 )
 from codexcontinue.settings import load_pack_settings
 from fastapi import APIRouter
 
 from . import INFO
+from .corpus_job import deidentify_corpus
 from .deidentify import redact
 from .phi_log_filter import PhiLogFilter, install, uninstall
 from .routes import router
@@ -53,6 +56,20 @@ def register_pages(register: Callable[[PageSpec], None]) -> None:
     register(PageSpec(path=PAGES / "deidentify.py", title="De-identify", slug="deidentify", icon=":material/visibility_off:"))
     register(PageSpec(path=PAGES / "soap.py", title="Note to SOAP", slug="soap", icon=":material/notes:"))
     register(PageSpec(path=PAGES / "icd10.py", title="ICD-10 search", slug="icd10", icon=":material/search:"))
+
+
+@hookimpl
+def register_commands(cli: typer.Typer) -> None:
+    """`codexcontinue health eval --corpus DIR`: the de-identifier scored on your annotated notes."""
+    from .commands import add_commands
+
+    add_commands(cli)
+
+
+@hookimpl
+def register_tasks(register: Callable[[TaskSpec], None]) -> None:
+    """'health.deidentify_corpus': a whole JSONL corpus, with progress events."""
+    register(TaskSpec(name="deidentify_corpus", function=deidentify_corpus, timeout_s=900))
 
 
 @hookimpl

@@ -21,11 +21,18 @@ class HealthSettings(PackSettings):
     max_body_bytes: int = Field(
         default=1_000_000, gt=0, description="Largest request body (JSON or upload) accepted, in bytes."
     )
+    max_batch_notes: int = Field(default=100, gt=0, description="Most notes in one call of /deidentify/batch.")
+    max_corpus_bytes: int = Field(
+        default=20_000_000, gt=0, description="Largest JSONL upload accepted by /deidentify/corpus (a job), in bytes."
+    )
+    max_corpus_notes: int = Field(default=20_000, gt=0, description="Most notes in one corpus job.")
     pseudonym_key: SecretStr | None = Field(
         default=None,
         description=(
             "Secret from which pseudonyms and date offsets are derived (the same note always gets the same "
-            "ones). Unset: a random key per process, so they change on restart."
+            "ones), and which encrypts notes waiting for a corpus job. Unset: a random key per process, so they "
+            "change on restart and corpus jobs run only in the process that accepted them. Set the same value "
+            "in the API and every worker."
         ),
     )
     clinician_base_model: str = Field(

@@ -1,10 +1,17 @@
-"""Rule-based SOAP sections: which lines of a note are Subjective, Objective, Assessment or Plan.
+"""Rule-based SOAP sections: which statements of a note are Subjective, Objective, Assessment or Plan.
 
 Headers are recognised at the start of a line, in any case, with a colon or alone on their line:
 'S:', 'HPI:', 'Chief Complaint', 'Physical Exam', 'Impression:', 'A/P:', 'PLAN' and their usual
-variants. Text before the first header, or in a note without headers, is 'unsectioned': the
-LLM pass places it. An 'Assessment and Plan' section is split line by line: lines that start with
-an action ('continue', 'start', 'f/u' ...) go to the plan, the others to the assessment.
+variants. An 'Assessment and Plan' section is split line by line: lines that start with an action
+('continue', 'start', 'f/u' ...) go to the plan, the others to the assessment.
+
+Text under no header (most nursing notes have none) is split into sentences (`note_sentences`) and
+each is placed by what it says (`place_sentence`): what the patient or family reports, denies or
+has a history of goes to S; intentions and orders ('will', 'plan', 'monitor', 'to be', 'tomorrow')
+to P; judgements ('hemodynamically stable', 'improving', 'likely', 'compromised') to A; everything
+observed, measured or done (vitals, exam, lines, drips, labs, events) to O. Negation is kept: the
+sentence is placed whole. eval/soap_sentence_labels.jsonl holds 30 development notes labelled by
+hand, and scripts/measure_soap_sections.py the share placed right (docs/soap-sections.md).
 """
 
 from __future__ import annotations
@@ -45,6 +52,51 @@ PLAN_VERBS = re.compile(
     r"trial|add|switch|change|prescribe|rx)\b",
     re.IGNORECASE,
 )
+
+
+SUBJECTIVE_CUES = re.compile(
+    r"\b(?:c/o|complain\w*|denie[sd]|deny|no complaints|without complaints|states?|stated|reports?|reported|says|said|"
+    r"expressed|verbalize[sd]|feels?|felt|wants|wishes|requests?|requested|s/p|h/o|hx|history|pmh|pmhx|hpi|"
+    r"admitted (?:for|with|s/p)|at home|no (?:nausea|n/v|pain|cp|sob)|(?:having|has) (?:a lot of )?pain|"
+    r"no appetite|fatigued)\b",
+    re.IGNORECASE,
+)
+PLAN_CUES = re.compile(
+    r"(?:^\W*(?:plan|p\b|will|would|to (?:be|start|receive|begin|go|stay|follow|continue)|may need|needs? to|goal|"
+    r"rn to|pt to|monitor|follow|recheck|check|repeat|wean(?!ed)|titrate|encourage|consider|possible|awaiting|"
+    r"await|f/u|question|assuming|next|give|deline|transfer|cont\.? (?:on q|to monitor|current)|r\b|please))|"
+    r"\b(?:will|plan(?: is)?|tomorrow|goal|next|pending|when available|in am\b|later today|to be (?:pulled|removed|done|sent|confirmed))\b",
+    re.IGNORECASE,
+)
+ASSESSMENT_CUES = re.compile(
+    r"(?:^\W*a\b)|\b(?:hemodyn\w* stable|improv\w*|worsen\w*|likely|probably|probable|compromised|without issues|"
+    r"keeping (?:pt|patient) in|difficult to control|impression|assessment|consistent with)\b|^\W*\?",
+    re.IGNORECASE,
+)
+SENTENCE = re.compile(r"\S.*?(?:[.!?](?=\s|$)|$)")
+LINE = re.compile(r"[^\n]+")
+
+
+def note_sentences(text: str) -> list[tuple[int, int]]:
+    """The sentences of free text, as (start, end) offsets: lines, split after '.', '!' or '?'."""
+    found = []
+    for line in LINE.finditer(text):
+        for sentence in SENTENCE.finditer(line.group()):
+            start, end = line.start() + sentence.start(), line.start() + sentence.end()
+            if re.search(r"[A-Za-z]{2}", text[start:end]):
+                found.append((start, end))
+    return found
+
+
+def place_sentence(sentence: str) -> Section:
+    """The SOAP section a sentence of a note without headers belongs to, by what it says."""
+    if PLAN_CUES.search(sentence):
+        return Section.PLAN
+    if ASSESSMENT_CUES.search(sentence):
+        return Section.ASSESSMENT
+    if SUBJECTIVE_CUES.search(sentence):
+        return Section.SUBJECTIVE
+    return Section.OBJECTIVE
 
 
 @dataclass

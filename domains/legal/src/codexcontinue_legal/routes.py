@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Reques
 from pydantic import BaseModel, ConfigDict, Field
 
 from codexcontinue import READ_SCOPE, LLMDep, PackInfo, StoreDep, pack_settings, record_resources
+from codexcontinue.audit import record_resource_ids
 from codexcontinue.cpu_work import run_cpu_bound
 from codexcontinue.ml.errors import LLMError
 from codexcontinue.ml.runtime import LLMRuntime
@@ -273,18 +274,21 @@ async def matter_create(fields: MatterFields, store: StoreDep, request: Request)
 @router.get("/matters/{matter_id}")
 async def matter_get(matter_id: str, store: StoreDep) -> Matter:
     """One matter with its deadlines, documents and notes."""
+    record_resource_ids(matter_id)
     return await _matter_call(MatterStore(store).get(matter_id))
 
 
 @router.patch("/matters/{matter_id}")
 async def matter_update(matter_id: str, change: MatterUpdate, store: StoreDep) -> Matter:
     """Change a matter's title, client, opposing parties, court or status."""
+    record_resource_ids(matter_id)
     return await _matter_call(MatterStore(store).update(matter_id, change))
 
 
 @router.delete("/matters/{matter_id}", status_code=204)
 async def matter_delete(matter_id: str, store: StoreDep) -> Response:
     """Delete a matter and everything filed under it."""
+    record_resource_ids(matter_id)
     await _matter_call(MatterStore(store).delete(matter_id))
     return Response(status_code=204)
 
@@ -294,6 +298,7 @@ async def matter_add_deadline(
     matter_id: str, request: DeadlineCreate, store: StoreDep, settings: SettingsDep
 ) -> Matter:
     """Add a deadline: give `due`, or a `rule` and its `trigger_date` to have it computed."""
+    record_resource_ids(matter_id)
     if request.due is not None and request.rule is None and request.trigger_date is None:
         deadline = Deadline(title=request.title, due=request.due)
     elif request.due is None and request.rule and request.trigger_date:
@@ -313,12 +318,14 @@ async def matter_add_deadline(
 @router.delete("/matters/{matter_id}/deadlines/{deadline_id}")
 async def matter_remove_deadline(matter_id: str, deadline_id: str, store: StoreDep) -> Matter:
     """Remove a deadline from a matter."""
+    record_resource_ids(matter_id, deadline_id)
     return await _matter_call(MatterStore(store).remove_deadline(matter_id, deadline_id))
 
 
 @router.post("/matters/{matter_id}/documents", status_code=201)
 async def matter_add_document(matter_id: str, request: DocumentCreate, store: StoreDep) -> Matter:
     """File a document reference (name and description) under a matter."""
+    record_resource_ids(matter_id)
     document = MatterDocument(name=request.name, description=request.description)
     return await _matter_call(MatterStore(store).add_document(matter_id, document))
 
@@ -326,6 +333,7 @@ async def matter_add_document(matter_id: str, request: DocumentCreate, store: St
 @router.post("/matters/{matter_id}/notes", status_code=201)
 async def matter_add_note(matter_id: str, request: NoteCreate, store: StoreDep) -> Matter:
     """Add a note to a matter."""
+    record_resource_ids(matter_id)
     return await _matter_call(MatterStore(store).add_note(matter_id, Note(text=request.text)))
 
 

@@ -5,6 +5,8 @@ import streamlit as st
 
 from codexcontinue.ui.client import BackendError
 from codexcontinue.ui.session import backend, show_error
+from codexcontinue.ui.text import literal
+from codexcontinue.ui.uploads import file_uploader
 
 RESULT = "developer_analysis_result"
 SOURCE = "developer_analysis_source"
@@ -37,9 +39,10 @@ def analyse(source: dict) -> None:
 
 upload_tab, paste_tab = st.tabs(["Upload", "Paste code"])
 with upload_tab:
-    upload = st.file_uploader(
+    upload = file_uploader(
         "Archive (.zip, .tar.gz) or a .py file",
         type=["zip", "gz", "tgz", "tar", "py"],
+        pack="developer",
         key="developer_analysis_file",
     )
     if st.button("Analyse upload", disabled=upload is None, key="developer_analysis_upload"):
@@ -53,7 +56,7 @@ with paste_tab:
 report = st.session_state.get(RESULT)
 if report:
     summary = report["summary"]
-    st.header(report["source"])
+    st.header(literal(report["source"]))
     files, functions, lines, complexity, maintainability = st.columns(5)
     files.metric("Files", summary["files"])
     functions.metric("Functions", summary["functions"])
@@ -64,7 +67,7 @@ if report:
     )
     maintainability.metric("Average MI", "-" if summary["average_mi"] is None else f"{summary['average_mi']:.1f}")
     for note in report["notes"]:
-        st.warning(note)
+        st.warning(literal(note))
     severities = summary["security_by_severity"]
     st.caption(
         f"Security findings: {severities['HIGH']} high, {severities['MEDIUM']} medium, {severities['LOW']} low. "
@@ -130,9 +133,9 @@ if report:
     else:
         st.success("No lint findings.")
     if report["ignored_files"]:
-        st.caption(f"Not analysed (not Python sources): {', '.join(report['ignored_files'])}")
+        st.caption(f"Not analysed (not Python sources): {literal(', '.join(report['ignored_files']))}")
     if report["links"]:
-        st.caption(f"Links in the archive, not followed: {', '.join(report['links'])}")
+        st.caption(f"Links in the archive, not followed: {literal(', '.join(report['links']))}")
 
     st.subheader("Explain and review a function")
     callables = [block for block in report["blocks"] if block["kind"] != "class"]
@@ -159,8 +162,8 @@ if report:
                 show_error(error)
     review = st.session_state.get(REVIEW)
     if review:
-        st.markdown(f"**{review['function']}** ({review['path']}, lines {review['lineno']}-{review['endline']}, "
-                    f"complexity {review['complexity']}, rank {review['rank']})")  # fmt: skip
-        st.write(review["explanation"])
+        st.markdown(f"**{literal(review['function'])}** ({literal(review['path'])}, lines {review['lineno']}-"
+                    f"{review['endline']}, complexity {review['complexity']}, rank {review['rank']})")  # fmt: skip
+        st.markdown(literal(review["explanation"]))  # the model's words, about the user's code: text
         st.dataframe(pd.DataFrame(review["comments"], columns=["line", "severity", "comment"]), hide_index=True)
         st.caption(f"Model: {review['model']}" + (" (cached reply)" if review["cached"] else ""))

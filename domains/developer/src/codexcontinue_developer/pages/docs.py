@@ -5,6 +5,8 @@ import streamlit as st
 
 from codexcontinue.ui.client import BackendError
 from codexcontinue.ui.session import backend, show_error
+from codexcontinue.ui.text import literal
+from codexcontinue.ui.uploads import file_uploader
 
 RESULT = "developer_docs_result"
 API = "/api/v1/developer"
@@ -21,9 +23,10 @@ st.caption(
 draft = st.checkbox("Draft docstrings for undocumented functions (needs Ollama)", key="developer_docs_draft")
 upload_tab, paste_tab = st.tabs(["Upload", "Paste code"])
 with upload_tab:
-    upload = st.file_uploader(
+    upload = file_uploader(
         "Package archive (.zip, .tar.gz) or a .py file",
         type=["zip", "gz", "tgz", "tar", "py"],
+        pack="developer",
         key="developer_docs_file",
     )
     if st.button("Document upload", disabled=upload is None, key="developer_docs_upload"):
@@ -52,7 +55,7 @@ with paste_tab:
 report = st.session_state.get(RESULT)
 if report:
     coverage = report["coverage"]
-    st.header(report["source"])
+    st.header(literal(report["source"]))
     st.metric(
         "Docstring coverage",
         f"{coverage['percent']}%",
@@ -67,7 +70,7 @@ if report:
             mime="text/markdown",
             key="developer_docs_download_markdown",
         )
-        st.markdown(report["markdown"])
+        st.code(report["markdown"], language="markdown")  # docstrings are the user's text: shown, not rendered
     with coverage_tab:
         modules = pd.DataFrame(coverage["modules"], columns=["module", "documented", "total", "percent", "file"])
         st.dataframe(modules, hide_index=True)
@@ -79,7 +82,7 @@ if report:
                 pd.DataFrame(coverage["undocumented"], columns=["path", "kind", "file", "lineno"]), hide_index=True
             )
         for skipped in report["skipped"]:
-            st.caption(f"Left out: {skipped['path']}: {skipped['reason']}")
+            st.caption(literal(f"Left out: {skipped['path']}: {skipped['reason']}"))
     with drafts_tab:
         drafts = report["drafts"]
         if drafts is None:
@@ -101,4 +104,4 @@ if report:
             )
         if drafts:
             for item in drafts["not_drafted"]:
-                st.caption(f"Not drafted: {item['path']}: {item['reason']}")
+                st.caption(literal(f"Not drafted: {item['path']}: {item['reason']}"))

@@ -7,6 +7,7 @@ import streamlit as st
 
 from codexcontinue.ui.client import BackendError
 from codexcontinue.ui.session import backend, show_error
+from codexcontinue.ui.text import literal
 
 PROJECT = "developer_scaffold_project"
 API = "/api/v1/developer"
@@ -57,7 +58,7 @@ project = st.session_state.get(PROJECT)
 if project:
     names = zipfile.ZipFile(io.BytesIO(project)).namelist()
     folder = names[0].split("/")[0]
-    st.success(f"Created {folder} ({len(names)} files).")
+    st.success(literal(f"Created {folder} ({len(names)} files)."))
     st.download_button(
         "Download " + f"{folder}.zip",
         data=project,
@@ -66,4 +67,5 @@ if project:
         key="developer_scaffold_download",
     )
     st.code("\n".join(names), language="text")
-    st.caption(f"Next: unzip it, then `cd {folder} && pip install -e '.[test]' && pytest`.")
+    st.caption("Next: unzip it, then")
+    st.code(f"cd {folder} && pip install -e '.[test]' && pytest", language="bash")

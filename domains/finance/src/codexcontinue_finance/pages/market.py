@@ -5,18 +5,21 @@ import pandas as pd
 import streamlit as st
 
 from codexcontinue.ui.session import backend
-from codexcontinue_finance.ui_parts import call
+from codexcontinue_finance.ui_parts import call, plain, table, uploader
+
+#: Time axes label months with their year ('Mar 2009'), whatever the span.
+DATE_AXIS = alt.X("date:T", title="date", axis=alt.Axis(format="%b %Y", labelAngle=0))
 
 client = backend()
 st.title("Market analysis")
 
 with st.expander("Upload a price series"):
     name = st.text_input("Series name", key="fin_mk_name")
-    file = st.file_uploader("Prices CSV (Date and Close or Adj Close)", type=["csv"], key="fin_mk_file")
+    file = uploader(client, "Prices CSV (Date and Close or Adj Close)", ["csv"], "fin_mk_file")
     if file is not None and name and st.button("Upload", key="fin_mk_upload"):
         files = {"file": (file.name, file.getvalue())}
         if call(client, "POST", "/market/series", files=files, data={"name": name}):
-            st.success(f"Saved '{name}'.")
+            st.success(f"Saved '{plain(name)}'.")
 
 series = call(client, "GET", "/market/series") or []
 names = [s["name"] for s in series]
@@ -66,13 +69,11 @@ row[3].metric(
 )
 row = st.columns(4)
 row[0].metric("Maximum drawdown", f"{metrics['max_drawdown']:.2%}")
-row[1].metric(
-    "Peak → trough",
-    f"{metrics['max_drawdown_peak']} → {metrics['max_drawdown_trough']}",
-)
-row[2].metric("Recovered", metrics["max_drawdown_recovery"] or "not yet")
+row[1].metric("Drawdown peak", str(metrics["max_drawdown_peak"]))
+row[2].metric("Drawdown trough", str(metrics["max_drawdown_trough"]))
+row[3].metric("Recovered", metrics["max_drawdown_recovery"] or "not yet")
 if metrics["beta"] is not None:
-    row[3].metric("Beta / correlation", f"{metrics['beta']:.2f} / {metrics['correlation']:.2f}")
+    st.columns(4)[0].metric("Beta / correlation", f"{metrics['beta']:.2f} / {metrics['correlation']:.2f}")
 
 averages = analysis["moving_averages"]
 prices = pd.DataFrame(
@@ -86,16 +87,17 @@ prices = pd.DataFrame(
 lines = prices.melt("date", var_name="line", value_name="value").dropna()
 st.subheader("Prices and moving averages")
 st.altair_chart(
-    alt.Chart(lines).mark_line().encode(x="date:T", y="value:Q", color="line:N"),
+    alt.Chart(lines).mark_line().encode(x=DATE_AXIS, y="value:Q", color="line:N"),
     use_container_width=True,
 )
 if averages["crossovers"]:
-    st.dataframe(pd.DataFrame(averages["crossovers"]), hide_index=True)
+    st.subheader(f"Crossovers of the {short}- and {long}-period averages")
+    table(averages["crossovers"])
 
 st.subheader("Drawdown")
 drawdown = pd.DataFrame({"date": pd.to_datetime(analysis["dates"]), "drawdown": analysis["drawdown"]})
 st.altair_chart(
-    alt.Chart(drawdown).mark_area(opacity=0.6).encode(x="date:T", y=alt.Y("drawdown:Q", axis=alt.Axis(format="%"))),
+    alt.Chart(drawdown).mark_area(opacity=0.6).encode(x=DATE_AXIS, y=alt.Y("drawdown:Q", axis=alt.Axis(format="%"))),
     use_container_width=True,
 )
 
@@ -114,7 +116,7 @@ if rolling:
     st.altair_chart(
         alt.Chart(long_form)
         .mark_line()
-        .encode(x="date:T", y="value:Q", color="metric:N")
+        .encode(x=DATE_AXIS, y="value:Q", color="metric:N")
         .facet(row="metric:N")
         .resolve_scale(y="independent")
     )

@@ -1,18 +1,17 @@
 """Statement ratios page: upload a balance sheet and income statement; liquidity, leverage, profitability and
 efficiency ratios, each with its formula."""
 
-import pandas as pd
 import streamlit as st
 
 from codexcontinue.ui.session import backend
-from codexcontinue_finance.ui_parts import call
+from codexcontinue_finance.ui_parts import call, plain, table, uploader
 
 client = backend()
 st.title("Statement ratios")
 
 with st.expander("Upload a statement"):
     name = st.text_input("Name", key="fin_st_name", placeholder="ACME FY2023")
-    file = st.file_uploader("Statement CSV ('line item,amount' rows)", type=["csv"], key="fin_st_file")
+    file = uploader(client, "Statement CSV ('line item,amount' rows)", ["csv"], "fin_st_file")
     if file is not None and st.button("Upload", key="fin_st_upload"):
         files = {"file": (file.name, file.getvalue())}
         if call(
@@ -48,6 +47,11 @@ for group in ("liquidity", "leverage", "profitability", "efficiency"):
         for r in statement["ratios"]
         if r["group"] == group
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True)
+    table(rows)
 if statement["statement"]["unused"]:
-    st.caption("Line items no ratio uses: " + ", ".join(statement["statement"]["unused"]))
+    st.caption("Line items no ratio uses: " + plain(", ".join(statement["statement"]["unused"])))
+if statement["statement"]["derived"]:
+    st.caption(
+        "Worked out from other items: "
+        + plain("; ".join(f"{item} = {how}" for item, how in statement["statement"]["derived"].items()))
+    )

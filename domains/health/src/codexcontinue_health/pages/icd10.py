@@ -24,6 +24,6 @@ if code.strip():
         st.stop()
     st.subheader(f"{item['code']}: {item['description']}")
     st.write(f"{item['kind'].capitalize()}, {'billable' if item['billable'] else 'not billable'}.")
-    st.markdown(" › ".join(f"{a['code']} {a['description']}" for a in reversed(item["ancestors"])) or "(top level)")
+    st.text(" › ".join(f"{a['code']} {a['description']}" for a in reversed(item["ancestors"])) or "(top level)")
     if item["children"]:
         st.dataframe(pd.DataFrame(item["children"], columns=["code", "description"]), hide_index=True)

@@ -1,7 +1,6 @@
 """Health overview page: the pack's identity, fetched from the backend."""
 
 import streamlit as st
-
 from codexcontinue.ui.session import backend
 
 about = backend().get("/api/v1/health/about")

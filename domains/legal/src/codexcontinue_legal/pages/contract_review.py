@@ -4,8 +4,10 @@ import pandas as pd
 import streamlit as st
 
 from codexcontinue.ui.client import BackendError
+from codexcontinue.ui.llm_state import llm_status
 from codexcontinue.ui.session import backend, show_error
-from codexcontinue_legal.ui_text import literal
+from codexcontinue.ui.text import literal
+from codexcontinue.ui.uploads import file_uploader
 
 RESULT = "legal_contract_review"
 SEVERITY_BOX = {"high": st.error, "medium": st.warning, "low": st.info}
@@ -24,28 +26,14 @@ st.caption(
 )
 
 
-def llm_state() -> tuple[bool, str]:
-    """Whether the LLM can be used now, and a sentence saying so (read from the backend's /readyz)."""
-    try:
-        ready = client.get("/readyz")
-    except BackendError as error:
-        return False, f"The LLM's state is unknown ({error.message})."
-    check = ready.get("checks", {}).get("llm", {})
-    if check.get("ok"):
-        return True, "The LLM is available."
-    reason = check.get("detail") or "it does not answer"
-    return False, f"The LLM is unavailable ({reason}); the review uses the rule-based detector alone."
-
-
-llm_ok, llm_note = llm_state()
-st.caption(llm_note)
+llm_ok = llm_status()
 use_llm = st.checkbox(
     "Add the LLM's structured clause pass", value=False, disabled=not llm_ok, key="legal_review_llm",
     help="Needs Ollama with the 'legal-analyst' model (`codexcontinue models ensure`).",
 )  # fmt: skip
 upload_tab, paste_tab = st.tabs(["Upload", "Paste text"])
 with upload_tab:
-    upload = st.file_uploader("Contract (.txt, .docx or text-based .pdf)", type=["txt", "docx", "pdf"])
+    upload = file_uploader("Contract (.txt, .docx or text-based .pdf)", pack="legal", type=["txt", "docx", "pdf"])
     if st.button("Review upload", disabled=upload is None, key="legal_review_upload"):
         with st.spinner("Reviewing the contract…"):
             try:

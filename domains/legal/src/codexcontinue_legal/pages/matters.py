@@ -8,7 +8,7 @@ import streamlit as st
 
 from codexcontinue.ui.client import BackendError
 from codexcontinue.ui.session import backend, show_error
-from codexcontinue_legal.ui_text import literal
+from codexcontinue.ui.text import literal
 
 MATTERS = "/api/v1/legal/matters"
 STATUSES = ["open", "pending", "closed"]
