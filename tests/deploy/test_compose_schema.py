@@ -32,8 +32,10 @@ def test_the_validator_does_reject_a_broken_file():
         jsonschema.Draft7Validator(SCHEMA).validate(model)
 
 
-def test_the_cpu_overlay_removes_the_gpu_reservation_and_nothing_else():
+def test_the_cpu_overlay_removes_the_gpu_reservation_lengthens_the_read_timeout_and_nothing_else():
     base, cpu = load("docker-compose.yml"), load("docker-compose.yml", "docker-compose.cpu.yml")
     assert "devices" not in cpu["services"]["ollama"]["deploy"]["resources"]["reservations"]
     del base["services"]["ollama"]["deploy"], cpu["services"]["ollama"]["deploy"]
+    for caller in ("ml", "backend"):  # the services that call Ollama wait longer for a first token
+        assert cpu["services"][caller]["environment"].pop("CODEXCONTINUE_OLLAMA_READ_TIMEOUT") == "600"
     assert base == cpu

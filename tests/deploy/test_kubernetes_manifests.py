@@ -6,7 +6,9 @@ limits and probes; only the backend and the worker reach Redis and Ollama."""
 from __future__ import annotations
 
 import functools
+import json
 import os
+import re
 from pathlib import Path
 
 import kubernetes_validate
@@ -139,15 +141,27 @@ def test_ollama_requests_a_gpu_on_gpu_nodes(kustomization):
     assert {"key": GPU, "operator": "Exists", "effect": "NoSchedule"} in pod["tolerations"]
 
 
-def test_the_cpu_overlay_asks_for_no_gpu_and_changes_nothing_but_ollama():
+def test_the_cpu_overlay_asks_for_no_gpu_and_changes_nothing_but_ollama_and_the_read_timeout():
     cpu, gpu = rendered("overlays/cpu"), rendered("overlays/all")
     assert "nvidia" not in str(cpu.resources)
     pod = cpu.pod_spec("ollama")
     assert "nodeSelector" not in pod and "tolerations" not in pod
 
-    def all_but_ollama(manifests: Manifests) -> list[dict]:
-        return [r for r in manifests.resources if r["metadata"]["name"] != "ollama"]
+    def all_but_ollama(manifests: Manifests) -> str:
+        """The other resources as text, the config's name without its content hash and the read
+        timeout (which only the CPU overlay sets) left out."""
+        kept = []
+        for resource in manifests.resources:
+            if resource["metadata"]["name"] == "ollama":
+                continue
+            if "data" in resource:  # a copy: the rendered manifests are cached for other tests
+                data = {k: v for k, v in resource["data"].items() if k != "CODEXCONTINUE_OLLAMA_READ_TIMEOUT"}
+                resource = {**resource, "data": data}
+            kept.append(resource)
+        return re.sub(r"codexcontinue-config-[a-z0-9]+", "codexcontinue-config", json.dumps(kept, sort_keys=True))
 
+    assert "CODEXCONTINUE_OLLAMA_READ_TIMEOUT" not in json.dumps(gpu.resources)
+    assert cpu.environment("backend")["CODEXCONTINUE_OLLAMA_READ_TIMEOUT"] == "600"
     assert all_but_ollama(cpu) == all_but_ollama(gpu)
 
 

@@ -147,7 +147,7 @@ PAGE_STEPS: dict[str, PageCheck] = {
         expect="Imported 5 of 5 transactions",
     ),
     "finance-portfolio": PageCheck(
-        [Step("expand", "Upload a trade history or prices"),
+        [Step("expand", "Upload a trade history, a broker's statement, or prices"),
          Step("upload", "Trade history CSV", file=("trades.csv", TRADES_CSV)),
          Step("upload", "Prices CSV", file=("prices.csv", PRICES_CSV)), Step("click", "Upload")],
         expect="Positions",

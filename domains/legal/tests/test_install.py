@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -94,6 +95,7 @@ def test_the_installed_pack_is_listed_and_served(installed):
 
 
 def _admin_key(server: subprocess.Popen) -> str:
+    """The key `serve` prints on the line after 'Admin API key', inside its box."""
     deadline = time.monotonic() + 120
     seen = []
     while time.monotonic() < deadline:
@@ -101,8 +103,8 @@ def _admin_key(server: subprocess.Popen) -> str:
         if not line and server.poll() is not None:
             break
         seen.append(line)
-        if "Admin API key" in line:
-            return line.rsplit(" ", 1)[-1].strip()
+        if any("Admin API key" in earlier for earlier in seen) and (key := re.search(r"cc_[A-Za-z0-9_-]+", line)):
+            return key.group(0)
     pytest.fail("`codexcontinue serve` printed no admin key:\n" + "".join(seen))
 
 
