@@ -1,7 +1,8 @@
 """Contract review through the API: values with their passages, risks that follow from them, refusals.
 
 The services agreement (tests/data/services_agreement.txt) was written for these tests; the three CUAD
-contracts in tests/data/cuad are CUAD v1 (The Atticus Project, CC BY 4.0).
+contracts (CUAD v1, The Atticus Project, CC BY 4.0) are read from ../shared/data/cuad, and the tests
+that use them skip when it is absent.
 """
 
 from __future__ import annotations

@@ -50,7 +50,7 @@ def test_citations_page_lists_citations_and_shows_the_marked_text_as_html_withou
 
 def test_contract_review_page_shows_risks_values_with_passages_and_the_llm_state(legal_page, services_agreement):
     app = legal_page("contracts")
-    assert any("The LLM is unavailable" in caption.value for caption in app.caption)
+    assert any("The LLM is not available" in warning.value for warning in app.warning)
     assert app.checkbox(key="legal_review_llm").value is False
     assert app.checkbox(key="legal_review_llm").disabled
     app.text_area(key="legal_review_text").input(services_agreement)
