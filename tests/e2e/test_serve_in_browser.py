@@ -173,7 +173,7 @@ PAGE_STEPS: dict[str, PageCheck] = {
     ),
     "legal-matters": PageCheck(
         [Step("fill", "Title", "Acme v. Widget Labs"), Step("fill", "Client", "Acme Corp."),
-         Step("fill", "Opposing parties (comma-separated)", "Widget Labs, Inc."),
+         Step("fill", "Opposing parties (one per line)", "Widget Labs, Inc."),
          Step("fill", "Court", "S.D.N.Y."), Step("click", "Create matter")],
         expect="Deadlines",
     ),  # fmt: skip

@@ -125,3 +125,13 @@ def test_the_citations_route_refuses_unknown_fields_and_needs_only_the_read_scop
     other = make_api_key("finance:write")
     assert api_client.post("/api/v1/legal/citations", json={"text": "x"}, headers=other).status_code == 403
     assert api_client.post("/api/v1/legal/matters", json={}, headers=reader).status_code == 403
+
+
+
+def test_the_faster_court_lookup_answers_as_eyecites_own():
+    from courts_db import courts
+
+    from codexcontinue_legal.citations import EYECITE_COURT_BY_PAREN, _court_by_paren
+
+    strings = [court["citation_string"] for court in courts] + ["2d Cir.", "Pa.Super.", "SC", "N.D. Cal.", "", "zz"]
+    assert [_court_by_paren(s) for s in strings] == [EYECITE_COURT_BY_PAREN(s) for s in strings]

@@ -122,3 +122,21 @@ async def test_edits_made_at_the_same_time_are_all_kept(kind, request, tmp_path)
         assert await store.get_json(f"legal:matter:{matter.id}") is None
     finally:
         await store.close()
+
+
+def test_opposing_parties_are_a_list_kept_whole_and_edited_item_by_item(api_client, legal_headers):
+    created = api_client.post(
+        MATTERS, json={**NEW_MATTER, "opposing_parties": ["Northwind Analytics, Inc.", "Globex Inc."]},
+        headers=legal_headers,
+    ).json()  # fmt: skip
+    assert created["opposing_parties"] == ["Northwind Analytics, Inc.", "Globex Inc."]
+    path = f"{MATTERS}/{created['id']}"
+    added = api_client.patch(
+        path, json={"opposing_parties": [*created["opposing_parties"], "Initech, LLC"]}, headers=legal_headers
+    ).json()
+    assert added["opposing_parties"] == ["Northwind Analytics, Inc.", "Globex Inc.", "Initech, LLC"]
+    removed = api_client.patch(
+        path, json={"opposing_parties": ["Northwind Analytics, Inc.", "Initech, LLC"]}, headers=legal_headers
+    ).json()
+    assert removed["opposing_parties"] == ["Northwind Analytics, Inc.", "Initech, LLC"]
+    assert api_client.get(path, headers=legal_headers).json()["opposing_parties"] == removed["opposing_parties"]

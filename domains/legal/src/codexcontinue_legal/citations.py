@@ -1,15 +1,24 @@
 """Legal citation extraction with eyecite: cases (full, short, id., supra), statutes, regulations.
 
 Short forms are resolved to the full citation they refer to, and the text can be returned with
-each citation marked.
+each citation marked. Long texts are read in pieces of about `CHUNK_CHARACTERS` cut at paragraph or
+sentence ends, with a `checkpoint()` between pieces, so a request's time limit stops the work.
+
+eyecite 2.6.11 looks a court up from a parenthetical ('(2d Cir. 2001)') by normalising the
+citation string of every court in courts-db on every call (about 3,000 regular-expression
+substitutions per citation, 0.1-0.3 s each). `_court_by_paren` gives the same answers from a table
+normalised once, and is installed in place of eyecite's helper when this module is imported.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from functools import cache
 from typing import Literal
 
+import eyecite.helpers
+from courts_db import courts
 from eyecite import get_citations, resolve_citations
 from eyecite.models import (
     CitationBase,
@@ -23,8 +32,37 @@ from eyecite.models import (
 )
 from pydantic import BaseModel, Field
 
+from codexcontinue.cpu_work import checkpoint
+
 CitationKind = Literal["case", "short_case", "id", "supra", "reference", "statute", "regulation", "journal"]
 _REGULATION_REPORTER = re.compile(r"C\.?\s?F\.?\s?R|Fed\.\s?Reg|Reg\.|Admin\.?\s?Code", re.IGNORECASE)
+CHUNK_CHARACTERS = 20_000
+_PIECE_END = re.compile(r"\n\s*\n|(?<=[.;])\s+(?=[A-Z(\[])")
+
+
+@cache
+def _normalised_courts() -> tuple[tuple[str, str], ...]:
+    return tuple((re.sub(r"[^\w]", "", court["citation_string"]).lower(), str(court["id"])) for court in courts)
+
+
+def _court_by_paren(paren_string: str) -> str | None:
+    """eyecite's `get_court_by_paren`, with the courts' citation strings normalised once: an exact match
+    wins, else the last court whose citation string starts with the parenthetical's."""
+    wanted = re.sub(r"[^\w]", "", paren_string).lower()
+    found = None
+    if wanted:
+        for normalised, court_id in _normalised_courts():
+            if normalised == wanted:
+                return court_id
+            if normalised.startswith(wanted):
+                found = court_id
+    return found
+
+
+EYECITE_COURT_BY_PAREN = getattr(eyecite.helpers.get_court_by_paren, "__wrapped__", eyecite.helpers.get_court_by_paren)
+"""eyecite's own lookup, kept for the test that compares the two."""
+_court_by_paren.__wrapped__ = EYECITE_COURT_BY_PAREN  # type: ignore[attr-defined]
+eyecite.helpers.get_court_by_paren = _court_by_paren
 
 
 class Citation(BaseModel):
@@ -54,9 +92,36 @@ class Citation(BaseModel):
     )
 
 
+def text_pieces(text: str, size: int = CHUNK_CHARACTERS) -> list[tuple[int, str]]:
+    """`text` cut into pieces of about `size` characters at paragraph or sentence ends (at a space when
+    there is none), each with its offset."""
+    pieces, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + size)
+        if end < len(text):
+            cut = None
+            for match in _PIECE_END.finditer(text, start + size // 2, end):
+                cut = match.end()
+            if cut is None:
+                space = text.rfind(" ", start + size // 2, end)
+                cut = space + 1 if space > start else end
+            end = cut
+        pieces.append((start, text[start:end]))
+        start = end
+    return pieces
+
+
 def extract_citations(text: str) -> list[Citation]:
     """Every citation in `text`, in order, with short forms resolved to their full citation."""
-    found = [c for c in get_citations(text) if _kind(c) is not None]
+    found: list[CitationBase] = []
+    offsets: dict[int, int] = {}
+    for offset, piece in text_pieces(text):
+        checkpoint()
+        for citation in get_citations(piece):
+            if _kind(citation) is not None:
+                offsets[id(citation)] = offset
+                found.append(citation)
+    checkpoint()
     position = {id(citation): index for index, citation in enumerate(found)}
     refers_to: dict[int, int] = {}
     for resource, members in resolve_citations(found).items():
@@ -66,9 +131,12 @@ def extract_citations(text: str) -> list[Citation]:
         for member in members:
             if member is not full:
                 refers_to[id(member)] = position[id(full)]
-    return [
-        _describe(text, index, citation, refers_to.get(id(citation))) for index, citation in enumerate(found)
-    ]
+    described = []
+    for index, citation in enumerate(found):
+        if index % 1000 == 0:
+            checkpoint()
+        described.append(_describe(text, offsets[id(citation)], index, citation, refers_to.get(id(citation))))
+    return described
 
 
 def _kind(citation: CitationBase) -> CitationKind | None:
@@ -90,13 +158,13 @@ def _kind(citation: CitationBase) -> CitationKind | None:
     return None
 
 
-def _describe(text: str, index: int, citation: CitationBase, refers_to: int | None) -> Citation:
+def _describe(text: str, offset: int, index: int, citation: CitationBase, refers_to: int | None) -> Citation:
     groups, metadata = citation.groups, citation.metadata
-    start, end = citation.span()
+    start, end = (position + offset for position in citation.span())
     matched = citation.matched_text()
     if text.startswith(matched, start):  # eyecite can cut a span short ("384 U. S., at 460")
         end = max(end, start + len(matched))
-    full_start, full_end = citation.full_span()
+    full_start, full_end = (position + offset for position in citation.full_span())
     full_start, full_end = min(start, full_start), max(end, full_end)
     while full_end > end and text[full_end - 1].isspace():
         full_end -= 1

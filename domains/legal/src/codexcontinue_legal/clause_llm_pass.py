@@ -39,13 +39,27 @@ class LLMClauses(BaseModel):
 
 
 class LLMPassReport(BaseModel):
-    """What the LLM pass added to the review, and what it said that could not be used."""
+    """What the LLM pass added to the review, what it said that could not be used, or why it was skipped."""
 
-    model: str
-    added: int = Field(description="Findings the LLM added that the detector had not made.")
-    confirmed: int = Field(description="LLM clauses that the detector had already found.")
-    unmatched_quotes: list[str] = Field(description="Quotes the model gave that are not in the contract.")
-    answers: dict[str, list[str]] = Field(description="Answer values the model read, by category.")
+    model: str = ANALYST_MODEL
+    ran: bool = Field(description="False when the pass was skipped; the review is then the detector's alone.")
+    skipped_reason: str | None = Field(default=None, description="Why the pass was skipped, for a person to read.")
+    added: int = Field(default=0, description="Findings the LLM added that the detector had not made.")
+    confirmed: int = Field(default=0, description="LLM clauses that the detector had already found.")
+    unmatched_quotes: list[str] = Field(
+        default_factory=list, description="Quotes the model gave that are not in the contract."
+    )
+    answers: dict[str, list[str]] = Field(
+        default_factory=dict, description="Answer values the model read, by category."
+    )
+
+    @classmethod
+    def skipped(cls, reason: str) -> LLMPassReport:
+        """The report of a pass that could not run (the LLM is unavailable, the model is missing ...)."""
+        return cls(
+            ran=False,
+            skipped_reason=f"The LLM pass was skipped: {reason}. The review shows the rule-based detector's findings.",
+        )
 
 
 async def llm_clause_pass(
@@ -78,7 +92,7 @@ async def llm_clause_pass(
                 )
             )  # fmt: skip
     report = LLMPassReport(
-        model=model, added=len(added), confirmed=confirmed, unmatched_quotes=unmatched, answers=answers
+        model=model, ran=True, added=len(added), confirmed=confirmed, unmatched_quotes=unmatched, answers=answers
     )
     return added, report
 

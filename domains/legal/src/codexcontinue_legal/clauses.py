@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from pydantic import BaseModel, Field
+
+from codexcontinue.cpu_work import checkpoint
 
 # A numbered section: "1.", "4.2", "12.3.1", "Section 5", "ARTICLE IV", at the start of a line
 # or after a run of spaces (contracts converted from PDF often run sections together).
@@ -20,7 +23,16 @@ _HEADING_AFTER_NUMBER = re.compile(r"^(?P<heading>[A-Z][\w'’&/,\- ]{1,70}?)(?:
 _CAPS_LINE = re.compile(r"(?m)^[ \t]*(?P<heading>[A-Z][A-Z0-9'’&/,\- ]{3,70}[A-Z])[ \t]*:?[ \t]*$")
 # Sentence ends: after . ; ! ? followed by a capital, a quote, a parenthesis or a number.
 _SENTENCE_END = re.compile(r"(?<=[.;!?])[\"”’)]?\s+(?=[\"“(A-Z0-9])")
-_BLOCK_BREAK = re.compile(r"\n[ \t]*\n|\s{4,}")
+# A possible break between blocks: a blank line, or a wide gap inside a line (text from PDFs).
+_GAP = re.compile(r"[ \t]*\n[ \t]*\n\s*|[ \t]{4,}")
+# What starts a new block after a gap: a list or section marker, a heading in capitals, a recital.
+_BLOCK_START = re.compile(
+    r"(?:\(?[a-zA-Z0-9]{1,4}[.)]\s|\d{1,3}(?:\.\d{1,3}){0,3}\.?\s|(?:Section|SECTION|Article|ARTICLE)\s|[A-Z][A-Z0-9'’&/,\- ]{3,}\b(?![a-z])"
+    r"|WHEREAS\b|NOW,?\s)"
+)
+SHORT_LINE = 45
+"""A line shorter than this before a gap ends a block (a heading, a list label); a longer one that
+stops mid-sentence was only wrapped (text from PDFs puts a blank line after every wrapped line)."""
 _ABBREVIATION = re.compile(
     r"(?:\b(?:Inc|Co|Corp|Ltd|No|Nos|Sec|Secs|Art|Mr|Mrs|Ms|Dr|St|U\.S|e\.g|i\.e|etc|vs|v|Jr|Sr|L\.P|N\.A)\.|\b[A-Z]\.)$"
 )
@@ -38,10 +50,13 @@ class Clause(BaseModel):
     text: str
 
 
-class Passage(BaseModel):
-    """A sentence-sized piece of a clause: the unit the clause detector scores."""
+class Passage(NamedTuple):
+    """A sentence-sized piece of a clause: the unit the clause detector scores (its clause's index, where
+    it lies, its text). A tuple, not a model: a contract has tens of thousands, and tuples of plain
+    values are left alone by the garbage collector, which would otherwise hold the interpreter while
+    it walks them."""
 
-    clause: int = Field(description="Index of the clause it belongs to.")
+    clause: int
     start: int
     end: int
     text: str
@@ -85,9 +100,11 @@ def _clean_heading(heading: str) -> str:
 def split_passages(clause: Clause) -> list[Passage]:
     """The sentences of a clause (long ones cut at `MAX_PASSAGE_WORDS` words), with offsets."""
     passages = []
-    for block_start, block_end in _spans_between(clause.text, _BLOCK_BREAK):
+    for block_start, block_end in _blocks(clause.text):
         block = clause.text[block_start:block_end]
-        for start, end in _sentences(block):
+        for number, (start, end) in enumerate(_sentences(block)):
+            if number % 2000 == 0:
+                checkpoint()
             for piece_start, piece_end in _cut_long(block, start, end):
                 piece = block[piece_start:piece_end]
                 if any(character.isalnum() for character in piece):
@@ -103,11 +120,17 @@ def split_passages(clause: Clause) -> list[Passage]:
     return passages
 
 
-def _spans_between(text: str, separator: re.Pattern[str]) -> list[tuple[int, int]]:
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Paragraphs and list items: gaps after a sentence end, after a short line, or before a marker
+    separate blocks; a gap inside a wrapped sentence does not."""
     spans, position = [], 0
-    for match in separator.finditer(text):
-        spans.append((position, match.start()))
-        position = match.end()
+    for gap in _GAP.finditer(text):
+        before = text[position : gap.start()].rstrip()
+        last_line = before[before.rfind("\n") + 1 :].strip()
+        ends_sentence = before[-1:] in '.;:!?"”)' if before else True
+        if ends_sentence or len(last_line) < SHORT_LINE or _BLOCK_START.match(text, gap.end()):
+            spans.append((position, gap.start()))
+            position = gap.end()
     spans.append((position, len(text)))
     return [(start, end) for start, end in spans if text[start:end].strip()]
 

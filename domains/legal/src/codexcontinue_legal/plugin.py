@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from pathlib import Path
 
+import typer
 from fastapi import APIRouter
 
 from codexcontinue import ModelSpec, PackInfo, PageSpec, hookimpl
@@ -57,3 +58,11 @@ def register_pages(register: Callable[[PageSpec], None]) -> None:
 def register_models(register: Callable[[ModelSpec], None], settings: LegalSettings) -> None:
     """'legal-analyst': summaries with citations intact, and the structured clause pass."""
     register(analyst_model_spec(settings.analyst_base_model))
+
+
+@hookimpl
+def register_commands(cli: typer.Typer) -> None:
+    """`codexcontinue legal eval` (measure on CUAD-format contracts) and `codexcontinue legal train-detector`."""
+    from .commands import add_commands
+
+    add_commands(cli)

@@ -12,6 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from codexcontinue import READ_SCOPE, LLMDep, PackInfo, StoreDep, pack_settings, record_resources
 from codexcontinue.audit import record_resource_ids
+from codexcontinue.cpu_work import run_cpu_bound
+from codexcontinue.ml.errors import LLMError
 from codexcontinue.ml.runtime import LLMRuntime
 
 from . import INFO
@@ -19,7 +21,7 @@ from .categories import CATEGORIES
 from .citations import Citation, annotate, extract_citations
 from .clause_llm_pass import LLMPassReport, llm_clause_pass
 from .deadlines import ComputedDeadline, DeadlineRuleError, compute_deadline, court_holidays, parse_rule
-from .documents import ACCEPTED_TYPES, DocumentError, document_text
+from .documents import ACCEPTED_TYPES, DocumentLimits, document_text
 from .matters import (
     Deadline,
     Matter,
@@ -30,7 +32,8 @@ from .matters import (
     MatterUpdate,
     Note,
 )
-from .review import ContractReview, assemble, detector_findings
+from .contract_values import read_values
+from .review import ContractReview, assemble, review_findings, scored_contract
 from .settings import LegalSettings
 from .summaries import DocumentSummary, summarise
 
@@ -60,13 +63,19 @@ class CitationRequest(Strict):
 
 
 class CitationResponse(BaseModel):
-    """The citations found, how many of each kind, and the marked-up text when asked for."""
+    """The citations found (up to `MAX_LISTED_CITATIONS`), how many of each kind, and the marked-up text."""
 
     citations: list[Citation]
-    counts: dict[str, int]
+    total: int = Field(description="How many citations the text holds; more than listed when `note` says so.")
+    counts: dict[str, int] = Field(description="Citations of each kind, over all of them.")
+    note: str | None = Field(default=None, description="Set when not every citation is listed or marked.")
     annotated_html: str | None = Field(
-        default=None, description='The text, HTML-escaped, with each citation in <mark class="citation ...">.'
+        default=None, description='The text, HTML-escaped, with each listed citation in <mark class="citation ...">.'
     )
+
+
+MAX_LISTED_CITATIONS = 1000
+"""Citations listed (and marked) in one answer; the counts cover all of them."""
 
 
 class ContractTextRequest(Strict):
@@ -142,12 +151,25 @@ async def categories() -> list[CategoryInfo]:
 @router.post("/citations", openapi_extra=READ_SCOPE)
 async def citations(request: CitationRequest, settings: SettingsDep) -> CitationResponse:
     """Find case, statute and regulation citations; short forms point at the citation they mean."""
-    _check_size(request.text, settings)
-    found = extract_citations(request.text)
+    _check_size(request.text, settings.max_citation_bytes, "The text", "MAX_CITATION_BYTES")
+    return await run_cpu_bound(_citations, request.text, request.annotate)
+
+
+def _citations(text: str, marked: bool) -> CitationResponse:
+    found = extract_citations(text)
+    listed = found[:MAX_LISTED_CITATIONS]
+    note = None
+    if len(found) > len(listed):
+        note = (
+            f"The text holds {len(found):,} citations; the first {len(listed):,} are listed"
+            f"{' and marked' if marked else ''}. Send a shorter part of the text to see the others."
+        )
     return CitationResponse(
-        citations=found,
+        citations=listed,
+        total=len(found),
         counts=dict(Counter(c.kind for c in found)),
-        annotated_html=annotate(request.text, found) if request.annotate else None,
+        note=note,
+        annotated_html=annotate(text, listed) if marked else None,
     )
 
 
@@ -167,33 +189,33 @@ async def review_upload(
     name = file.filename or "upload"
     content = await file.read(settings.max_upload_bytes + 1)
     if len(content) > settings.max_upload_bytes:
-        raise HTTPException(413, _too_large(name, settings))
-    try:
-        text = document_text(name, content)
-    except DocumentError as error:
-        raise HTTPException(error.status, error.message) from None
+        raise HTTPException(413, _too_large(name, settings.max_upload_bytes, "MAX_UPLOAD_BYTES"))
+    limits = DocumentLimits(max_text_characters=settings.max_text_bytes)
+    text = await run_cpu_bound(document_text, name, content, limits)
     return await _review(name, text, settings, runtime if llm else None)
 
 
 @router.post("/contracts/review-text", openapi_extra=READ_SCOPE)
 async def review_text(request: ContractTextRequest, settings: SettingsDep, runtime: LLMDep) -> ReviewResponse:
     """Review a contract sent as text."""
-    _check_size(request.text, settings)
+    _check_size(request.text, settings.max_text_bytes, "The text")
     return await _review(request.name, request.text, settings, runtime if request.llm else None)
 
 
-async def _review(
-    name: str, text: str, settings: LegalSettings, runtime: LLMRuntime | None
-) -> ReviewResponse:
-    if not text.strip():
-        raise HTTPException(422, f"'{name}' contains no text to review.")
-    clauses, findings = detector_findings(text)
+async def _review(name: str, text: str, settings: LegalSettings, runtime: LLMRuntime | None) -> ReviewResponse:
+    scored = await run_cpu_bound(scored_contract, name, text)
+    values = await run_cpu_bound(read_values, scored)
+    findings = review_findings(scored, values)
     report = None
     if runtime is not None:
-        added, report = await llm_clause_pass(runtime, text, clauses, findings)
-        findings = [*findings, *added]
-    review = assemble(
-        name, text, clauses, findings, renewal_notice_risk_days=settings.renewal_notice_risk_days
+        try:
+            added, report = await llm_clause_pass(runtime, text, scored.clauses, findings)
+        except LLMError as error:
+            report = LLMPassReport.skipped(str(error))
+        else:
+            findings = [*findings, *added]
+    review = await run_cpu_bound(
+        assemble, name, scored, values, findings, renewal_notice_risk_days=settings.renewal_notice_risk_days
     )
     return ReviewResponse(**review.model_dump(), llm_pass=report)
 
@@ -206,7 +228,7 @@ async def document_summary(
     request: SummaryRequest, settings: SettingsDep, runtime: LLMDep
 ) -> DocumentSummary:
     """Summarise a document with the 'legal-analyst' model, its citations copied verbatim."""
-    _check_size(request.text, settings)
+    _check_size(request.text, settings.max_text_bytes, "The text")
     return await summarise(runtime, request.text, max_words=request.max_words)
 
 
@@ -326,14 +348,13 @@ async def _matter_call(call: Awaitable[T]) -> T:
 # limits --------------------------------------------------------------------------------------
 
 
-def _check_size(text: str, settings: LegalSettings) -> None:
-    if len(text.encode()) > settings.max_upload_bytes:
-        raise HTTPException(413, _too_large("The text", settings))
+def _check_size(text: str, limit: int, what: str, setting: str = "MAX_TEXT_BYTES") -> None:
+    if len(text.encode()) > limit:
+        raise HTTPException(413, _too_large(what, limit, setting))
 
 
-def _too_large(what: str, settings: LegalSettings) -> str:
-    limit = settings.max_upload_bytes
+def _too_large(what: str, limit: int, setting: str) -> str:
     return (
-        f"{what} is larger than the limit of {limit / 1_048_576:.1f} MiB ({limit} bytes); send a smaller "
-        "document, or raise CODEXCONTINUE_LEGAL__MAX_UPLOAD_BYTES."
+        f"{what} is larger than the limit of {limit / 1_048_576:.1f} MiB ({limit:,} bytes); send a smaller "
+        f"document (or the part of it you need reviewed). An administrator can raise CODEXCONTINUE_LEGAL__{setting}."
     )

@@ -12,10 +12,18 @@ from codexcontinue import PackSettings
 
 
 class LegalSettings(PackSettings):
-    """Upload limits, the court calendar for deadlines, risk thresholds and the LLM base model."""
+    """Size limits, the court calendar for deadlines, risk thresholds and the LLM base model."""
 
     max_upload_bytes: int = Field(
-        default=10 * 1024 * 1024, gt=0, description="Largest contract upload accepted, in bytes."
+        default=10 * 1024 * 1024, gt=0, description="Largest contract upload (.txt, .docx, .pdf) accepted, in bytes."
+    )
+    max_text_bytes: int = Field(
+        default=1024 * 1024,
+        gt=0,
+        description="Largest contract text reviewed (or document summarised): bytes sent, or characters read from a file.",
+    )
+    max_citation_bytes: int = Field(
+        default=256 * 1024, gt=0, description="Largest text searched for citations, in bytes (UTF-8)."
     )
     holidays: Annotated[list[date], NoDecode] = Field(
         default_factory=list,
