@@ -20,19 +20,9 @@ import psutil
 import pytest
 from security.processes import Api
 
+from codexcontinue.testing.responsiveness import assert_answered_at_once
+
 pytestmark = pytest.mark.slow
-
-HEALTHZ_BUDGET_S = 0.1
-HEALTHZ_WORST_S = 1.0
-
-
-def assert_answered_at_once(latencies: list[float]) -> None:
-    """95 % of the probes within `HEALTHZ_BUDGET_S`, every one within `HEALTHZ_WORST_S`."""
-    ordered = sorted(latencies)
-    p95 = ordered[int(len(ordered) * 0.95)]
-    assert len(ordered) > 20 and p95 < HEALTHZ_BUDGET_S and ordered[-1] < HEALTHZ_WORST_S, (
-        f"/healthz: 95 % within {p95:.3f} s, the slowest {ordered[-1]:.3f} s, of {len(ordered)} probes"
-    )
 
 
 @pytest.fixture(scope="module")

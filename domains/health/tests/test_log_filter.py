@@ -8,6 +8,7 @@ import httpx
 import pytest
 from codexcontinue.api.app import create_app
 from codexcontinue.testing.plugin import LiveBackend
+from codexcontinue.testing.responsiveness import assert_answered_at_once
 from codexcontinue_health.phi_log_filter import PhiLogFilter
 
 ACCESS = '%s - "%s %s HTTP/%s" %d'
@@ -85,4 +86,4 @@ def test_an_unauthenticated_hostile_url_does_not_delay_healthz(access_logged_bac
             assert client.get("/healthz").status_code == 200
             latencies.append(time.perf_counter() - started)
     thread.join()
-    assert latencies and max(latencies) < 0.1, f"slowest /healthz {max(latencies) * 1000:.0f} ms"
+    assert_answered_at_once(latencies)

@@ -382,6 +382,9 @@ _PERPETUAL = re.compile(
     r"|\bthereafter,?\s{1,3}unless\s{1,3}terminated\b",
     re.IGNORECASE,
 )
+_PERPETUAL_GRANT = re.compile(  # 'an irrevocable, perpetual, royalty free licence': a grant, not the term
+    r"\bperpetu(?:al|ally)\b[^.;]{0,60}?\b(?:licen[cs]e|rights?\b|royalt)", re.IGNORECASE
+)
 _ENDS_ON = re.compile(
     r"\b(?:expir\w{0,3}|end\w{0,3}|conclud\w{0,3}|terminat\w{0,3}|continu\w{0,4}(?:\s{1,3}in\s{1,3}(?:full\s{1,3})?(?:force|effect)"
     r"(?:\s{1,3}and\s{1,3}effect)?)?|remain\s{1,3}in\s{1,3}(?:full\s{1,3})?(?:force|effect)(?:\s{1,3}and\s{1,3}effect)?|through|until|thru|to"
@@ -477,12 +480,18 @@ def read_term(
                 anniversary, window, starts, passage
             )
         lengths = [m for m in find_durations(window) if not _BEFORE_END.match(window[m.end : m.end + 30])]
-        if _PERPETUAL.search(window) and not lengths and not _dates(window) and not _RENEWAL_WORDS.search(window):
+        if _says_perpetual(window) and not lengths and not _dates(window) and not _RENEWAL_WORDS.search(window):
             perpetual = _stated("perpetual", "perpetual", 0.85, passage)
             return _not_stated(passage, "The contract runs until it is terminated."), perpetual
     first = candidates[0][0] if candidates else None
     note = "The passage about the term gives no end date or length." if first else "No term clause was found."
     return _not_stated(first, note), _not_stated(first, note)
+
+
+def _says_perpetual(window: str) -> bool:
+    """Whether the passage says the contract runs until terminated; a perpetual licence or right
+    granted by it (often one that outlives it) is not its term."""
+    return _PERPETUAL.search(_PERPETUAL_GRANT.sub(" ", window)) is not None
 
 
 def _end_date(window: str, begin: int, finish: int) -> str | None:

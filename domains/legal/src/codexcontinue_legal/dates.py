@@ -38,12 +38,18 @@ _DAY = (
     r"(?P<day>[0-3]?\d(?:\s?(?:s\s?t|n\s?d|r\s?d|t\s?h))?\b|" + _ORDINAL_WORDS + r"\b)"
     r"(?:[ \t]{0,2}\([0-3]?\d(?:st|nd|rd|th)?\))?"  # 'first (1st)'
 )
+_WEEKDAY = r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 _BLANK = r"(?:_{2,40}|\[\s?[·•]?\s?\]|\[\s?\*\s?\*\s?\*\s?\])"
 _PATTERNS = [
     # July 31, 2019 / July 31 2019 / Sept. 1st, 2019
     re.compile(_MONTH + r"[ \t]{0,3}" + _DAY + r"[ \t]{0,2},?[ \t\n]{0,3}" + _YEAR, re.IGNORECASE),
-    # 31 July 2019 / 31st day of July, 2019 / this 31 day of July 2019
-    re.compile(_DAY + r"[ \t]{0,3}(?:day[ \t]{1,3}of[ \t]{1,3})?" + _MONTH + r"[ \t]{0,2},?[ \t\n]{0,3}" + _YEAR, re.IGNORECASE),
+    # 31 July 2019 / 31st day of July, 2019 / this 31 day of July 2019 / 1st day of <spaces and a rule
+    # a converted PDF left> November, 2003 / 20th day of Friday, March 2020
+    re.compile(
+        _DAY + r"[ \t]{0,3}(?:day[ \t]{1,3}of[ \t\n-]{1,120}(?:" + _WEEKDAY + r",?[ \t]{1,3})?)?"
+        + _MONTH + r"[ \t]{0,2},?[ \t\n]{0,3}" + _YEAR,
+        re.IGNORECASE,
+    ),
     # 2019-07-31
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<month>[01]?\d)-(?P<day>[0-3]?\d)\b"),
     # 7/31/2019, 07-31-2019, 7/31/19
