@@ -3,7 +3,8 @@
     lookup("E119").description        -> "Type 2 diabetes mellitus without complications"
     [m.code for m in search("type 2 diabetes")][:3]
 
-The tables load on first use (about two seconds). Codes are accepted with or without the dot and
+The tables load on first use (about two seconds of CPU: the routes call these functions through
+`run_cpu_bound`, so the event loop keeps answering meanwhile). Codes are accepted with or without the dot and
 in any case; they are returned in the CMS form with the dot ("E11.9").
 """
 

@@ -273,7 +273,7 @@ async def icd10_code(code: Annotated[str, Path(description="An ICD-10-CM code: E
     forget_path_parameters(request)  # the audit names the code only once the tables know it
     if len(code) > MAX_CODE_CHARS:
         raise HTTPException(422, f"An ICD-10-CM code has at most {MAX_CODE_CHARS} characters (E11.9); search by description with /icd10/search.")
-    found = icd10.lookup(code)
+    found = await run_cpu_bound(icd10.lookup, code)  # the first use loads the tables: seconds of CPU
     if found is None:
         raise HTTPException(404, icd10.check(code).message)
     record_resources(request, found.code)  # only a code the tables know: never what the caller typed
@@ -287,7 +287,7 @@ async def icd10_search(
     limit: Annotated[int, Query(ge=1, le=50)] = 10,
 ) -> list[icd10.Icd10Match]:
     """Fuzzy search of ICD-10-CM descriptions (typos tolerated), best first."""
-    matches = icd10.search(q, limit)
+    matches = await run_cpu_bound(icd10.search, q, limit)
     record_resources(request, *(m.code for m in matches))
     return matches
 
@@ -301,7 +301,7 @@ async def icd10_validate(
     wanted = [c.strip() for c in codes.split(",") if c.strip()]
     if not wanted:
         raise HTTPException(422, "Give at least one code: ?codes=E11.9,I10")
-    checks = [icd10.check(code) for code in wanted]
+    checks = await run_cpu_bound(lambda: [icd10.check(code) for code in wanted])
     record_resources(request, *(c.code for c in checks if c.valid))  # never what the caller typed
     return checks
 
