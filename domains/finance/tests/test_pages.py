@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from codexcontinue.ui.text import shown
+
 from .statement_files import document, investment_statement
 
 DATA = Path(__file__).parent / "data"
@@ -76,7 +78,7 @@ def test_transactions_page_asks_what_the_file_does_not_say_and_imports_once_answ
     content = b"Date,Description,Amount\n01/02/2024,SHOP,-1.00\n03/04/2024,CAFE,-2.00\n"
     app = attach(finance_page("transactions"), "fin_tx_file", "us.csv", content)
     assert not app.exception
-    assert "can be read day-first or month-first" in app.warning[0].value
+    assert "can be read day-first or month-first" in shown(app.warning[0].value)
     assert app.button(key="fin_tx_import").disabled  # nothing is imported on a guess
     raw = app.dataframe[0].value
     assert list(raw["Date"]) == ["01/02/2024", "03/04/2024"]  # the rows as written while the question is open

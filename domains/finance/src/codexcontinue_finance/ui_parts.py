@@ -3,7 +3,6 @@ whose CSV download is safe to open in a spreadsheet, the upload limit, and a wri
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import pandas as pd
@@ -11,12 +10,9 @@ import streamlit as st
 
 from codexcontinue.ui.client import BackendClient, BackendError
 from codexcontinue.ui.session import show_error
+from codexcontinue.ui.text import literal
 
 API = "/api/v1/finance"
-#: Characters Markdown (and Streamlit's directives: colours, icons, maths) would act on anywhere in a line.
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#!|~$:&])")
-#: What starts a list, a heading or a quote at the start of a line.
-_LINE_START = re.compile(r"^(\s*\d*)([-+=>.)])")
 #: What a spreadsheet takes for the start of a formula (OWASP: CSV injection).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -31,9 +27,9 @@ def call(client: BackendClient, method: str, path: str, **kwargs: Any) -> Any:
 
 
 def plain(text: object) -> str:
-    """`text` escaped so that Streamlit shows it as written: no Markdown, HTML, links, images or directives."""
-    escaped = _MARKDOWN.sub(r"\\\1", " ".join(str(text).split("\n")))
-    return _LINE_START.sub(r"\1\\\2", escaped)
+    """`text` on one line, escaped so that Streamlit shows it as written (`codexcontinue.ui.text.literal`):
+    no Markdown, HTML, links, images or directives."""
+    return literal(" ".join(str(text).split("\n")))
 
 
 def spreadsheet_safe(value: object) -> object:
