@@ -71,7 +71,7 @@ class OwnerData:
         """The JSON document at `parts`; `InputError` 404 naming `what` when this owner has none."""
         value = await self.get_json(*parts)
         if value is None:
-            raise InputError(f"No {what} found for this API key.", status=404)
+            raise InputError(f"No {what} found for this API key's owner.", status=404)
         return value
 
 

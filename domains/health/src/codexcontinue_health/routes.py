@@ -237,7 +237,7 @@ async def deidentify_corpus_result(
     """The de-identified corpus as JSONL (one `{"id", "document_id", "text", "spans", "flags"}` a line)."""
     job = await request.app.state.jobs.get(job_id, key.prefix)
     if job is None or job.task != "health.deidentify_corpus":
-        raise HTTPException(404, f"No corpus job {job_id!r} for this API key.")
+        raise HTTPException(404, f"No corpus job {job_id!r} for this API key's owner.")
     record_resources(request, f"job-{job_id}")
     if job.state is not JobState.COMPLETE:
         detail = job.error if job.state is JobState.FAILED else f"The job is {job.state.value} ({job.message or 'waiting'}); follow /api/v1/jobs/{job_id}/events."
