@@ -109,9 +109,9 @@ def test_another_key_gets_404_exactly_as_for_an_unknown_job(backend, make_key):
     unknown = httpx.get(f"{backend.url}/api/v1/jobs/0123456789abcdef", headers=owner)
 
     assert as_stranger.status_code == events_as_stranger.status_code == unknown.status_code == 404
-    assert as_stranger.json() == {"detail": f"No job '{job_id}' for this API key's owner."}
+    assert as_stranger.json() == {"detail": f"No job '{job_id}' for this API key."}
     assert "result" not in as_stranger.text
-    assert unknown.json() == {"detail": "No job '0123456789abcdef' for this API key's owner."}
+    assert unknown.json() == {"detail": "No job '0123456789abcdef' for this API key."}
     assert httpx.get(f"{backend.url}/api/v1/jobs/{job_id}", headers=owner).status_code == 200
 
 

@@ -99,7 +99,7 @@ class JobNotFound(LookupError):
     """No job with this id belongs to the caller (unknown, expired, or someone else's)."""
 
     def __init__(self, job_id: str) -> None:
-        super().__init__(f"No job {job_id!r} for this API key's owner.")
+        super().__init__(f"No job {job_id!r} for this API key.")
 
 
 class UnknownTask(LookupError):

@@ -172,5 +172,5 @@ def test_an_unknown_series_is_a_404_with_the_samples_named(api_client, headers):
     response = api_client.get(f"{API}/market/analysis/nope", headers=headers)
     assert response.status_code == 404
     assert response.json()["detail"] == (
-        "No price series 'nope' for this API key's owner; upload it first or use a sample (sp500, nasdaq)."
+        "No price series 'nope' for this API key; upload it first or use a sample (sp500, nasdaq)."
     )

@@ -175,7 +175,7 @@ def test_malformed_prices_get_a_422(broker_portfolio, api_client, headers):
 def test_another_key_cannot_see_the_portfolio(broker_portfolio, api_client, other_headers):
     response = api_client.get(f"{API}/portfolios/broker", headers=other_headers)
     assert response.status_code == 404
-    assert response.json()["detail"] == "No portfolio 'broker' found for this API key's owner."
+    assert response.json()["detail"] == "No portfolio 'broker' found for this API key."
     assert api_client.get(f"{API}/portfolios", headers=other_headers).json() == []
 
 

@@ -106,7 +106,7 @@ class MarketSeries:
         frame = await self.data.get_frame("series", name, "prices")
         if frame is None:
             raise InputError(
-                f"No price series '{name}' for this API key's owner; upload it first or use a sample ({', '.join(SAMPLES)}).",
+                f"No price series '{name}' for this API key; upload it first or use a sample ({', '.join(SAMPLES)}).",
                 status=404,
             )
         return frame
@@ -114,5 +114,5 @@ class MarketSeries:
     async def delete(self, name: str) -> None:
         """Remove one of the user's series."""
         if not await self.data.delete("series", name, "prices"):
-            raise InputError(f"No price series '{name}' for this API key's owner.", status=404)
+            raise InputError(f"No price series '{name}' for this API key.", status=404)
         await self.data.delete("series", name, "info")

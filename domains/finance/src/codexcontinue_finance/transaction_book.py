@@ -315,14 +315,14 @@ class TransactionBook:
         if transaction_id is not None:
             match = ledger.filter(pl.col("id") == transaction_id)
             if match.is_empty():
-                raise InputError(f"No transaction '{transaction_id}' for this API key's owner.", status=404)
+                raise InputError(f"No transaction '{transaction_id}' for this API key.", status=404)
             merchant = match["merchant"][0]
         if merchant is None:
             raise InputError("Name the transaction_id or the merchant to correct.")
         merchant = merchant.upper()
         count = ledger.filter(pl.col("merchant") == merchant).height
         if count == 0:
-            raise InputError(f"No transaction with merchant '{merchant}' for this API key's owner.", status=404)
+            raise InputError(f"No transaction with merchant '{merchant}' for this API key.", status=404)
         category = await self.existing_category(category, create)
         await self.data.update_json(lambda corrections: {**(corrections or {}), merchant: category}, "corrections")
         return merchant, category, count
