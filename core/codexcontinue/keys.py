@@ -62,6 +62,16 @@ class ApiKey:
         return action == "read" and f"{pack}:write" in self.scopes
 
 
+def checked_owner(owner: str) -> str:
+    """`owner` when it is a usable owner name, else `KeyRequestError` saying what one may hold."""
+    if not OWNER_PATTERN.match(owner):
+        raise KeyRequestError(
+            f"Owner {owner!r} must be 1 to 64 lowercase letters, digits, '.', '_', '@' or '-', starting "
+            "with a letter or digit (e.g. 'alice' or 'team-litigation')."
+        )
+    return owner
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -106,11 +116,7 @@ class KeyRing:
 
     async def _check_owner(self, owner: str) -> None:
         """Refuse an owner name that is malformed, or that looks like a key prefix but names no key."""
-        if not OWNER_PATTERN.match(owner):
-            raise KeyRequestError(
-                f"Owner {owner!r} must be 1 to 64 lowercase letters, digits, '.', '_', '@' or '-', starting "
-                "with a letter or digit (e.g. 'alice' or 'team-litigation')."
-            )
+        checked_owner(owner)
         if PREFIX_PATTERN.match(owner) and await self.store.get(RECORD_PREFIX + owner) is None:
             raise KeyRequestError(
                 f"Owner {owner!r} looks like a key prefix but no key has it: name a person or a team, or give "

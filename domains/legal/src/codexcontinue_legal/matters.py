@@ -14,11 +14,13 @@ from datetime import UTC, date, datetime
 from typing import Any, Literal
 
 from codexcontinue import OwnedStore
+from codexcontinue.store import Store
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .deadlines import DayKind
 
 MATTER = "matter"
+UNOWNED_PREFIX = "legal:matter:"  # where matters were kept, shared by every legal key, before keys had owners
 MatterStatus = Literal["open", "pending", "closed"]
 
 
@@ -188,3 +190,18 @@ class MatterStore:
             return matter.model_copy(update={**changes(matter), "updated_at": _now()}).model_dump(mode="json")
 
         return Matter.model_validate(await self._owned.update_json(apply, MATTER, matter_id))
+
+
+async def adopt_unowned_matters(store: Store, owned: OwnedStore) -> int:
+    """Move every matter stored before keys had owners (`legal:matter:<id>`, shared by every legal
+    key) into `owned`; returns how many moved. A matter whose id the owner already has stays put."""
+    moved = 0
+    for old_key in await store.keys(UNOWNED_PREFIX):
+        matter_id = old_key.removeprefix(UNOWNED_PREFIX)
+        document = await store.get(old_key)
+        if document is None or await owned.get(MATTER, matter_id) is not None:
+            continue
+        await owned.set(document, MATTER, matter_id)
+        await store.delete(old_key)
+        moved += 1
+    return moved
