@@ -67,7 +67,7 @@ def test_keys_create_names_the_owner_and_refuses_a_malformed_one(tmp_path):
     assert "alice" in run_cli("keys", "list", env=env, cwd=tmp_path).stdout
     refused = subprocess.run(
         [sys.executable, "-m", "codexcontinue.cli", "keys", "create", "--name", "x", "--owner", "Team Legal", "--scope", "legal:read"],
-        capture_output=True, text=True, env=env, cwd=tmp_path,
+        capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
     )  # fmt: skip
     assert refused.returncode == 2 and "must be 1 to 64 lowercase letters" in refused.stderr
 

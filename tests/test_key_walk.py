@@ -3,8 +3,6 @@ route creates, in the core and every pack, against a key of the same scopes but 
 
 from __future__ import annotations
 
-import json
-import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -168,7 +166,7 @@ def portfolio(client: TestClient, headers: dict[str, str]) -> Owned:
 
 
 def price_series(client: TestClient, headers: dict[str, str]) -> Owned:
-    prices = "Date,Close\n2024-01-02,100\n2024-01-03,101\n2024-01-04,99\n2024-01-05,102\n".encode()
+    prices = b"Date,Close\n2024-01-02,100\n2024-01-03,101\n2024-01-04,99\n2024-01-05,102\n"
     made(client.post(f"{FINANCE}/market/series", **sent("walk.csv", prices), data={"name": "walkseries"}, headers=headers))
     path = f"{FINANCE}/market/series/walkseries"
     return Owned(

@@ -489,7 +489,7 @@ def keys_create(
     scope: Annotated[list[str], typer.Option("--scope", help="'admin', '<pack>:read' or '<pack>:write'; repeat for several.")],
     expires_days: Annotated[Optional[float], typer.Option("--expires-days", help="Days until the key stops working.")] = None,
     owner: Annotated[
-        Optional[str],
+        str | None,
         typer.Option("--owner", help="The person or team the key belongs to; keys of one owner share its objects. Default: the key alone."),
     ] = None,
 ) -> None:

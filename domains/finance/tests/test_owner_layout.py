@@ -38,9 +38,8 @@ def to_the_per_key_layout(settings, prefix: str) -> list[str]:
 def test_data_stored_per_key_before_owners_is_reachable_after_the_upgrade(codexcontinue_settings):
     token = create_key(create_app(codexcontinue_settings), "finance:write")
     headers = {"X-API-Key": token}
-    with TestClient(create_app(codexcontinue_settings)) as client:
-        with (DATA / "apple_fy2023_statement.csv").open("rb") as file:
-            statement = client.post(f"{API}/statements", files={"file": ("s.csv", file)}, headers=headers).json()
+    with TestClient(create_app(codexcontinue_settings)) as client, (DATA / "apple_fy2023_statement.csv").open("rb") as file:
+        statement = client.post(f"{API}/statements", files={"file": ("s.csv", file)}, headers=headers).json()
     old_keys = to_the_per_key_layout(codexcontinue_settings, token.split("_")[1])
     assert any(key.startswith("finance:") for key in old_keys)
     with TestClient(create_app(codexcontinue_settings)) as client:  # the pack's startup moves them

@@ -171,9 +171,9 @@ def test_matters_kept_before_keys_had_owners_are_given_to_one_owner(tmp_path, co
     env = {**os.environ, "CODEXCONTINUE_DATA_DIR": str(settings.data_dir)}
     env.pop("CODEXCONTINUE_REDIS_URL", None)
     command = [sys.executable, "-m", "codexcontinue.cli", "legal", "adopt-matters", "--owner"]
-    refused = subprocess.run([*command, "Alice Smith"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    refused = subprocess.run([*command, "Alice Smith"], capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
     assert refused.returncode == 2 and "lowercase letters" in refused.stderr
-    adopted = subprocess.run([*command, "alice"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    adopted = subprocess.run([*command, "alice"], capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
     assert adopted.returncode == 0 and "Moved 1 matter(s) to owner alice" in adopted.stdout, adopted.stderr
     with TestClient(create_app(settings)) as client:
         assert client.get(f"{MATTERS}/{matter_id}", headers=alice).json()["title"] == "Acme v. Globex"
