@@ -57,6 +57,21 @@ def test_a_bad_scope_is_refused_with_the_accepted_forms(tmp_path):
     assert "use 'admin', '<pack>:read' or '<pack>:write'" in result.stderr
 
 
+def test_keys_create_names_the_owner_and_refuses_a_malformed_one(tmp_path):
+    env = {**os.environ, "CODEXCONTINUE_DATA_DIR": str(tmp_path / "data")}
+    created = run_cli("keys", "create", "--name", "laptop", "--owner", "alice", "--scope", "legal:write", env=env, cwd=tmp_path)
+    assert "for owner alice" in created.stderr
+    run_cli("keys", "create", "--name", "solo", "--scope", "legal:read", env=env, cwd=tmp_path)
+    keys = json.loads(run_cli("keys", "list", "--json", env=env, cwd=tmp_path).stdout)
+    assert [key["owner"] for key in keys] == ["alice", keys[1]["prefix"]]
+    assert "alice" in run_cli("keys", "list", env=env, cwd=tmp_path).stdout
+    refused = subprocess.run(
+        [sys.executable, "-m", "codexcontinue.cli", "keys", "create", "--name", "x", "--owner", "Team Legal", "--scope", "legal:read"],
+        capture_output=True, text=True, env=env, cwd=tmp_path, check=False,
+    )  # fmt: skip
+    assert refused.returncode == 2 and "must be 1 to 64 lowercase letters" in refused.stderr
+
+
 @pytest.fixture
 def restored_logging():
     """Put back the root logger's handlers and level: a handler on pytest's captured stream must not

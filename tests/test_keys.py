@@ -58,3 +58,55 @@ async def test_revoke(keyring):
     assert [k.revoked for k in await keyring.list()] == [True]
     with pytest.raises(KeyRequestError, match="No API key with prefix"):
         await keyring.revoke("000000000000")
+
+
+async def test_a_key_made_without_an_owner_is_its_own_owner(keyring):
+    token, key = await keyring.create("ci", ["legal:read"])
+    assert key.owner == key.prefix
+    assert (await keyring.verify(token)).owner == key.prefix
+
+
+async def test_keys_of_one_owner_name_it_and_keep_it(keyring):
+    laptop_token, laptop = await keyring.create("laptop", ["legal:write"], owner="alice")
+    _, phone = await keyring.create("phone", ["legal:read"], owner="alice")
+    assert laptop.owner == phone.owner == "alice" and laptop.prefix != phone.prefix
+    assert (await keyring.verify(laptop_token)).owner == "alice"
+    assert {key.owner for key in await keyring.list()} == {"alice"}
+
+
+async def test_a_key_stored_before_owners_existed_is_its_own_owner(keyring):
+    token, key = await keyring.create("old", ["legal:write"])
+    record = await keyring.store.get_json("apikey:" + key.prefix)
+    del record["owner"]  # the record as keys were stored before they had owners
+    await keyring.store.set_json("apikey:" + key.prefix, record)
+    assert (await keyring.verify(token)).owner == key.prefix
+    assert [k.owner for k in await keyring.list()] == [key.prefix]
+
+
+@pytest.mark.parametrize("owner", ["", "Alice", "two words", "tab\there", "new\nline", "a:b", "-alice", "x" * 65])
+async def test_a_malformed_owner_is_refused_with_what_an_owner_may_hold(keyring, owner):
+    with pytest.raises(KeyRequestError, match="lowercase letters, digits"):
+        await keyring.create("k", ["legal:read"], owner=owner)
+    assert await keyring.list() == []
+
+
+async def test_an_owner_that_looks_like_a_key_prefix_must_be_an_existing_key(keyring):
+    with pytest.raises(KeyRequestError, match="looks like a key prefix but no key has it"):
+        await keyring.create("k", ["legal:read"], owner="0123456789ab")
+    _, old = await keyring.create("old", ["legal:read"])
+    _, rotated = await keyring.create("rotated", ["legal:read"], owner=old.prefix)  # shares the old key's objects
+    assert rotated.owner == old.owner == old.prefix
+
+
+def test_the_admin_keys_api_names_the_owner_and_refuses_a_malformed_one(api_client, make_api_key):
+    admin = make_api_key("admin")
+    created = api_client.post("/api/v1/keys", json={"name": "laptop", "scopes": ["legal:write"], "owner": "alice"}, headers=admin)
+    assert created.status_code == 201 and created.json()["key"]["owner"] == "alice"
+    me = api_client.get("/api/v1/keys/me", headers={"X-API-Key": created.json()["token"]}).json()
+    assert me["owner"] == "alice"
+    solo = api_client.post("/api/v1/keys", json={"name": "solo", "scopes": ["legal:read"]}, headers=admin).json()["key"]
+    assert solo["owner"] == solo["prefix"]
+    refused = api_client.post("/api/v1/keys", json={"name": "x", "scopes": ["legal:read"], "owner": "team\nlegal"}, headers=admin)
+    assert refused.status_code == 422
+    assert refused.json()["detail"].startswith("Owner 'team\\nlegal' must be 1 to 64 lowercase letters")
+    assert len(api_client.get("/api/v1/keys", headers=admin).json()) == 3  # admin, laptop, solo: nothing of the refused one

@@ -488,16 +488,23 @@ def keys_create(
     name: Annotated[str, typer.Option("--name", help="Who or what the key is for.")],
     scope: Annotated[list[str], typer.Option("--scope", help="'admin', '<pack>:read' or '<pack>:write'; repeat for several.")],
     expires_days: Annotated[Optional[float], typer.Option("--expires-days", help="Days until the key stops working.")] = None,
+    owner: Annotated[
+        str | None,
+        typer.Option("--owner", help="The person or team the key belongs to; keys of one owner share its objects. Default: the key alone."),
+    ] = None,
 ) -> None:
     """Create an API key and print it once; only its hash is stored."""
     from .keys import KeyRequestError
 
+    expires_in = expires_days * 86400 if expires_days else None
     try:
-        token, key = _with_keyring(lambda ring: ring.create(name, scope, expires_days * 86400 if expires_days else None))
+        token, key = _with_keyring(lambda ring: ring.create(name, scope, expires_in, owner))
     except KeyRequestError as error:
         err.print(f"[red]{error}[/red]")
         raise typer.Exit(2) from None
-    err.print(f"Created key {key.prefix} '{key.name}' with scopes {', '.join(key.scopes)}. It is shown once:")
+    err.print(
+        f"Created key {key.prefix} '{key.name}' for owner {key.owner} with scopes {', '.join(key.scopes)}. It is shown once:"
+    )
     print(token)
 
 
@@ -508,11 +515,11 @@ def keys_list(as_json: JsonOption = False) -> None:
     if as_json:
         print(json.dumps([key.__dict__ for key in keys], indent=2))
         return
-    table = Table("prefix", "name", "scopes", "expires", "state")
+    table = Table("prefix", "name", "owner", "scopes", "expires", "state")
     for key in keys:
         expires = time.strftime("%Y-%m-%d %H:%M", time.localtime(key.expires_at)) if key.expires_at else "never"
         state = "revoked" if key.revoked else "expired" if not key.usable else "active"
-        table.add_row(key.prefix, key.name, " ".join(key.scopes), expires, state)
+        table.add_row(key.prefix, key.name, key.owner, " ".join(key.scopes), expires, state)
     out.print(table)
 
 

@@ -3,6 +3,10 @@
 A key reads `cc_<prefix>_<secret>`. The prefix is public (it names the key in listings and
 logs); the secret never leaves the `create` call. Scopes: `<pack>:read`, `<pack>:write`
 (which implies read) and `admin` (everything).
+
+Every key belongs to an owner, a person or a team named when the key is made (`--owner alice`);
+keys of one owner share what it creates. A key made without an owner, and every key stored before
+owners existed, is its own owner: its prefix.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from .store import Store
 KEY_PATTERN = re.compile(r"^cc_([0-9a-f]{12})_([A-Za-z0-9_-]{32,})$")
 RECORD_PREFIX = "apikey:"
 SCOPE_PATTERN = re.compile(r"^(admin|[a-z][a-z0-9-]*:(read|write))$")
+OWNER_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
+PREFIX_PATTERN = re.compile(r"^[0-9a-f]{12}$")
 
 
 class KeyRequestError(ValueError):
@@ -35,6 +41,11 @@ class ApiKey:
     created_at: float
     revoked: bool = False
     expires_at: float | None = None
+    owner: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.owner:  # made without one, or stored before keys had owners
+            self.owner = self.prefix
 
     @property
     def usable(self) -> bool:
@@ -51,6 +62,16 @@ class ApiKey:
         return action == "read" and f"{pack}:write" in self.scopes
 
 
+def checked_owner(owner: str) -> str:
+    """`owner` when it is a usable owner name, else `KeyRequestError` saying what one may hold."""
+    if not OWNER_PATTERN.match(owner):
+        raise KeyRequestError(
+            f"Owner {owner!r} must be 1 to 64 lowercase letters, digits, '.', '_', '@' or '-', starting "
+            "with a letter or digit (e.g. 'alice' or 'team-litigation')."
+        )
+    return owner
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -61,9 +82,11 @@ class KeyRing:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    async def create(self, name: str, scopes: list[str], expires_in: float | None = None) -> tuple[str, ApiKey]:
-        """Make a key (expiring after `expires_in` seconds when given); returns the full token
-        (shown once, never stored) and its record."""
+    async def create(
+        self, name: str, scopes: list[str], expires_in: float | None = None, owner: str | None = None
+    ) -> tuple[str, ApiKey]:
+        """Make a key for `owner` (the key itself when None), expiring after `expires_in` seconds
+        when given; returns the full token (shown once, never stored) and its record."""
         if not name.isprintable():
             raise KeyRequestError(
                 f"Key name {name!r} holds a control character (a newline, a tab, ...); give a name on one line."
@@ -73,6 +96,8 @@ class KeyRing:
             raise KeyRequestError(
                 f"Invalid scope(s) {bad or scopes}: use 'admin', '<pack>:read' or '<pack>:write'"
             )
+        if owner is not None:
+            await self._check_owner(owner)
         prefix = secrets.token_hex(6)
         token = f"cc_{prefix}_{secrets.token_urlsafe(32)}"
         if expires_in is not None and expires_in <= 0:
@@ -84,9 +109,19 @@ class KeyRing:
             scopes=sorted(set(scopes)),
             created_at=now,
             expires_at=now + expires_in if expires_in else None,
+            owner=owner or prefix,
         )
         await self.store.set_json(RECORD_PREFIX + prefix, {**asdict(key), "hash": _digest(token)})
         return token, key
+
+    async def _check_owner(self, owner: str) -> None:
+        """Refuse an owner name that is malformed, or that looks like a key prefix but names no key."""
+        checked_owner(owner)
+        if PREFIX_PATTERN.match(owner) and await self.store.get(RECORD_PREFIX + owner) is None:
+            raise KeyRequestError(
+                f"Owner {owner!r} looks like a key prefix but no key has it: name a person or a team, or give "
+                "the prefix of an existing key to share that key's objects (see `codexcontinue keys list`)."
+            )
 
     async def verify(self, token: str) -> ApiKey | None:
         """The key that `token` is, or None when it is malformed, unknown, wrong, revoked or expired."""

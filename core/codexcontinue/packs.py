@@ -34,7 +34,7 @@ from .enablement import resolve_enabled
 from .settings import CoreSettings, SettingsError, load_pack_settings
 from .specs import ModelSpec, PackInfo, PackSettings, PageSpec
 
-PLUGIN_API_VERSION = "1.0"
+PLUGIN_API_VERSION = "1.1"
 ENTRY_POINT_GROUP = "codexcontinue"
 PACK_METADATA_FILE = "extra_metadata/codexcontinue-pack.toml"
 BUILTIN_MODULES = ("codexcontinue.builtin",)

@@ -1,4 +1,5 @@
-"""Request dependencies shared by core and pack routes: the store, the LLM runtime, the caller's key, scopes."""
+"""Request dependencies shared by core and pack routes: the store, the LLM runtime, the caller's key
+and owner, the caller's owned store, scopes."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from ..keys import ApiKey, KeyRing
 from .request_info import pack_of
 from .quotas import CALLER
 from ..ml.runtime import LLMRuntime
+from ..owned_store import OwnedStore
 from ..specs import PackSettings
 from ..store import Store
 
@@ -79,6 +81,25 @@ ApiKeyDep = Annotated[ApiKey, Depends(current_key)]
 LLMDep = Annotated[LLMRuntime, Depends(get_llm)]
 
 
+def current_owner(key: ApiKeyDep) -> str:
+    """The owner (person or team) the caller's key belongs to; every key of that owner shares its objects."""
+    return key.owner
+
+
+OwnerDep = Annotated[str, Depends(current_owner)]
+
+
+def owned_store(request: Request, store: StoreDep, owner: OwnerDep) -> OwnedStore:
+    """The calling owner's items of the pack whose route is called (`pack:<pack>:owner:<owner>:`)."""
+    pack = getattr(request.state, "pack", None)
+    if pack is None:
+        raise RuntimeError("OwnedStoreDep serves the routes of a pack (under /api/v1/<pack>/) only.")
+    return OwnedStore(store, pack, owner)
+
+
+OwnedStoreDep = Annotated[OwnedStore, Depends(owned_store)]
+
+
 def require_scope(scope: str) -> Callable[..., Any]:
     """A dependency that lets a request through only when its key grants `scope`."""
 
@@ -110,6 +131,7 @@ def pack_scope(pack: str) -> Callable[..., Any]:
         scope = f"{pack}:{required_action(request)}"
         if not key.allows(scope):
             raise HTTPException(403, f"This API key lacks the '{scope}' scope.")
+        request.state.pack = pack  # which pack's namespace `owned_store` opens
         return key
 
     return check

@@ -20,6 +20,7 @@ class KeyView(BaseModel):
 
     prefix: str
     name: str
+    owner: str
     scopes: list[str]
     created_at: float
     expires_at: float | None
@@ -34,6 +35,11 @@ class NewKey(BaseModel):
     name: str = Field(min_length=1, max_length=100)
     scopes: list[str] = Field(min_length=1, description="'admin', '<pack>:read' or '<pack>:write'")
     expires_in_days: float | None = Field(default=None, gt=0, le=3650)
+    owner: str | None = Field(
+        default=None,
+        description="The person or team the key belongs to (lowercase letters, digits, '.', '_', '@', '-'); "
+        "keys of one owner share its objects. Left out: the key is its own owner.",
+    )
 
 
 class CreatedKey(BaseModel):
@@ -58,7 +64,7 @@ async def create_key(body: NewKey, request: Request, _: Admin) -> CreatedKey:
     """Create a key (admin); its token is in this answer only."""
     expires_in = body.expires_in_days * 86400 if body.expires_in_days else None
     try:
-        token, key = await request.app.state.keyring.create(body.name, body.scopes, expires_in)
+        token, key = await request.app.state.keyring.create(body.name, body.scopes, expires_in, body.owner)
     except KeyRequestError as error:
         raise HTTPException(422, str(error)) from None
     record_resources(request, key.prefix)

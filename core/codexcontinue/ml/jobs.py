@@ -25,6 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
 from ..api.quotas import CALLER
+from ..owned_store import OwnedStore
 from ..packs import PackRegistry
 from ..settings import CoreSettings
 from ..specs import PackSettings, TaskSpec
@@ -67,9 +68,10 @@ class JobView(BaseModel):
 
 
 class JobRecord(JobView):
-    """A job as the queue stores it: the view plus who submitted it and with what."""
+    """A job as the queue stores it: the view plus whose it is, which key submitted it, and with what."""
 
     owner: str
+    submitted_by: str | None = None  # the key's prefix (its rate limits); None in records made before owners
     pack: str
     arguments: dict[str, Any]
 
@@ -255,6 +257,10 @@ class JobContext:
         fields = {"progress": self._record.progress, "message": message}
         await self._queue.write(self.job_id, fields, ("progress", fields))
 
+    def owned_store(self) -> OwnedStore:
+        """The store namespace of the job's owner in the job's pack: what the owner's routes read."""
+        return OwnedStore(self.store, self.pack, self.owner)
+
     async def emit(self, token: str) -> None:
         """Send a piece of output (e.g. an LLM token) to the job's event stream."""
         await self._queue.write(self.job_id, {}, ("token", {"text": str(token)}))
@@ -271,8 +277,10 @@ class JobQueue(ABC):
     def __init__(self, catalog: TaskCatalog) -> None:
         self.catalog = catalog
 
-    async def submit(self, task: str, arguments: dict[str, Any], owner: str) -> str:
-        """Queue `task` with `arguments` for `owner` and return the new job's id.
+    async def submit(self, task: str, arguments: dict[str, Any], owner: str, submitted_by: str | None = None) -> str:
+        """Queue `task` with `arguments` for `owner` (a key's owner: every key of it reads the job)
+        and return the new job's id; `submitted_by` is the submitting key's prefix, charged for
+        the job's LLM tokens (`owner` when None).
 
         Raises `UnknownTask` or `InvalidArguments` before anything is queued.
         """
@@ -283,6 +291,7 @@ class JobQueue(ABC):
             task=task,
             pack=found.pack,
             owner=owner,
+            submitted_by=submitted_by,
             arguments=arguments,
             state=JobState.QUEUED,
             created_at=time.time(),
@@ -368,7 +377,7 @@ async def run_job(queue: JobQueue, services: JobServices, job_id: str, try_numbe
         _record=record,
     )
     deadline = asyncio.timeout(task.spec.timeout_s)
-    CALLER.set(record.owner)  # the job's LLM tokens are charged to the key that submitted it
+    CALLER.set(record.submitted_by or record.owner)  # the job's LLM tokens are charged to the key that submitted it
     try:
         async with deadline:
             result = await task.spec.function(context, **arguments)

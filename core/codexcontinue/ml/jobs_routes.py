@@ -62,8 +62,9 @@ JobQueueDep = Annotated[JobQueue, Depends(_queue)]
 
 
 async def owned_job(job_id: str, key: ApiKeyDep, queue: JobQueueDep) -> JobView:
-    """The job with this id if the caller's key submitted it; 404 otherwise (same answer either way)."""
-    view = await queue.get(job_id, key.prefix)
+    """The job with this id if the caller's owner submitted it (with any of its keys); 404 otherwise
+    (same answer either way)."""
+    view = await queue.get(job_id, key.owner)
     if view is None:
         raise HTTPException(404, str(JobNotFound(job_id)))
     return view
@@ -86,7 +87,7 @@ async def submit_job(
         raise HTTPException(403, f"This API key lacks the '{task.pack}:write' scope.")
     if task.pack == CORE_PACK and not key.allows(scope := core_task_scope(arguments, request.app.state.registry)):
         raise HTTPException(403, f"This API key lacks the '{scope}' scope, which {task.name} needs for that model.")
-    job_id = await queue.submit(body.task, body.arguments, owner=key.prefix)
+    job_id = await queue.submit(body.task, body.arguments, owner=key.owner, submitted_by=key.prefix)
     await _refresh_depth(request.app)
     status_url = f"/api/v1/jobs/{job_id}"
     response.headers["Location"] = status_url
@@ -108,7 +109,7 @@ async def follow_job(
 ) -> AsyncIterable[ServerSentEvent]:
     """Server-Sent Events: `state`, `progress` and `token` events from the start (or after
     `Last-Event-ID`), ending with the final `state` event."""
-    async for event in queue.events(job.id, key.prefix, after=last_event_id):
+    async for event in queue.events(job.id, key.owner, after=last_event_id):
         yield ServerSentEvent(data=event.data, event=event.kind, id=event.id)
 
 

@@ -35,8 +35,8 @@ if TYPE_CHECKING:
 TEST_REDIS_URL = "CODEXCONTINUE_TEST_REDIS_URL"
 
 
-def create_key(app: FastAPI, *scopes: str, name: str = "test") -> str:
-    """A new API key's token for `app`, made through a store connection of its own.
+def create_key(app: FastAPI, *scopes: str, name: str = "test", owner: str | None = None) -> str:
+    """A new API key's token for `app` (of `owner`, or its own owner), made through a store connection of its own.
 
     Safe to call from a test whatever the store is: a Redis client is tied to the event loop that
     opened it, so the app's own client cannot be borrowed from outside the app's loop.
@@ -47,7 +47,7 @@ def create_key(app: FastAPI, *scopes: str, name: str = "test") -> str:
     async def create() -> str:
         store = open_store(app.state.settings)
         try:
-            token, _ = await KeyRing(store).create(name, list(scopes))
+            token, _ = await KeyRing(store).create(name, list(scopes), owner=owner)
             return token
         finally:
             await store.close()
@@ -114,10 +114,11 @@ def api_client(codexcontinue_app: FastAPI) -> Iterator[TestClient]:
 
 @pytest.fixture
 def make_api_key(codexcontinue_app: FastAPI) -> Callable[..., dict[str, str]]:
-    """`make_api_key("legal:read", ...)` -> headers carrying a new key with those scopes."""
+    """`make_api_key("legal:read", ..., owner="alice")` -> headers carrying a new key with those
+    scopes (of that owner; without one, the key is its own owner)."""
 
-    def make(*scopes: str, name: str = "test") -> dict[str, str]:
-        return {"Authorization": f"Bearer {create_key(codexcontinue_app, *scopes, name=name)}"}
+    def make(*scopes: str, name: str = "test", owner: str | None = None) -> dict[str, str]:
+        return {"Authorization": f"Bearer {create_key(codexcontinue_app, *scopes, name=name, owner=owner)}"}
 
     return make
 

@@ -9,6 +9,7 @@ import random
 from pathlib import Path
 
 import pytest
+from codexcontinue_finance.owner_data import OwnerData
 from .statement_files import ROWS, document, investment_statement, ofx, statement
 
 API = "/api/v1/finance"
@@ -60,11 +61,11 @@ def mutated(rng: random.Random, content: bytes) -> bytes:
 @pytest.mark.slow
 def test_thousands_of_damaged_files_get_no_5xx_and_a_refusal_stores_nothing(api_client, headers, codexcontinue_app):
     store = codexcontinue_app.state.store
-    owner = api_client.get("/api/v1/keys/me", headers=headers).json()["prefix"]
+    owner = api_client.get("/api/v1/keys/me", headers=headers).json()["owner"]
 
     def stored() -> list[tuple[str, object]]:
-        """Everything the key has in the store (the ledger's index by the imports it lists, not its version)."""
-        keys = api_client.portal.call(store.keys, f"finance:{owner}:")
+        """Everything the key's owner has in the store (the ledger's index by the imports it lists, not its version)."""
+        keys = api_client.portal.call(store.keys, OwnerData(store, owner).namespace)
         values = [(key, api_client.portal.call(store.get, key)) for key in keys]
         values = [(k, json.loads(v)["parts"] if k.endswith(":ledger_index") else v) for k, v in values]
         return [(k, v) for k, v in values if v != []]

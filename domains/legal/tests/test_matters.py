@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import subprocess
+import sys
 
 import pytest
 from codexcontinue_legal.matters import MatterFields, MatterNotFound, MatterStore, MatterUpdate, Note
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
+from codexcontinue import OwnedStore
 from codexcontinue.api.app import create_app
 from codexcontinue.store import LocalStore, RedisStore
+from codexcontinue.testing.plugin import create_key
 
 MATTERS = "/api/v1/legal/matters"
 NEW_MATTER = {
@@ -107,7 +112,8 @@ def test_matters_survive_a_restart_of_the_backend_with_redis(codexcontinue_setti
 @pytest.mark.parametrize("kind", ["redis", "local"])
 async def test_edits_made_at_the_same_time_are_all_kept(kind, request, tmp_path):
     store = RedisStore(request.getfixturevalue("legal_redis_url")) if kind == "redis" else LocalStore(tmp_path)
-    matters = MatterStore(store)
+    owned = OwnedStore(store, "legal", "alice")
+    matters = MatterStore(owned)
     try:
         matter = await matters.create(MatterFields(**NEW_MATTER))
         notes = [matters.add_note(matter.id, Note(text=f"note {n}")) for n in range(20)]
@@ -119,7 +125,7 @@ async def test_edits_made_at_the_same_time_are_all_kept(kind, request, tmp_path)
         await matters.delete(matter.id)
         with pytest.raises(MatterNotFound):  # an edit does not bring a deleted matter back
             await matters.add_note(matter.id, Note(text="too late"))
-        assert await store.get_json(f"legal:matter:{matter.id}") is None
+        assert await owned.get_json("matter", matter.id) is None
     finally:
         await store.close()
 
@@ -140,3 +146,36 @@ def test_opposing_parties_are_a_list_kept_whole_and_edited_item_by_item(api_clie
     ).json()
     assert removed["opposing_parties"] == ["Northwind Analytics, Inc.", "Initech, LLC"]
     assert api_client.get(path, headers=legal_headers).json()["opposing_parties"] == removed["opposing_parties"]
+
+
+def test_matters_kept_before_keys_had_owners_are_given_to_one_owner(tmp_path, codexcontinue_settings):
+    """Before owners, matters were shared by every legal key at `legal:matter:<id>`; `legal adopt-matters`
+    gives them to an owner, whose keys then read them, and nobody else's."""
+    settings = codexcontinue_settings.model_copy(update={"data_dir": tmp_path / "data", "redis_url": None})
+    app = create_app(settings)
+    alice = {"X-API-Key": create_key(app, "legal:write", owner="alice")}
+    bob = {"X-API-Key": create_key(app, "legal:write", owner="bob")}
+
+    async def store_the_old_way() -> str:
+        store = LocalStore(settings.data_dir / "store")
+        try:
+            staging = OwnedStore(store, "legal", "staging")
+            matter = await MatterStore(staging).create(MatterFields(**NEW_MATTER))
+            await store.set(f"legal:matter:{matter.id}", await staging.get("matter", matter.id))
+            await staging.delete("matter", matter.id)
+            return matter.id
+        finally:
+            await store.close()
+
+    matter_id = asyncio.run(store_the_old_way())
+    env = {**os.environ, "CODEXCONTINUE_DATA_DIR": str(settings.data_dir)}
+    env.pop("CODEXCONTINUE_REDIS_URL", None)
+    command = [sys.executable, "-m", "codexcontinue.cli", "legal", "adopt-matters", "--owner"]
+    refused = subprocess.run([*command, "Alice Smith"], capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
+    assert refused.returncode == 2 and "lowercase letters" in refused.stderr
+    adopted = subprocess.run([*command, "alice"], capture_output=True, text=True, env=env, cwd=tmp_path, check=False)
+    assert adopted.returncode == 0 and "Moved 1 matter(s) to owner alice" in adopted.stdout, adopted.stderr
+    with TestClient(create_app(settings)) as client:
+        assert client.get(f"{MATTERS}/{matter_id}", headers=alice).json()["title"] == "Acme v. Globex"
+        assert client.get(f"{MATTERS}/{matter_id}", headers=bob).status_code == 404
+        assert client.get(MATTERS, headers=bob).json() == []

@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from codexcontinue import ApiKeyDep, StoreDep, pack_settings
+from codexcontinue import OwnerDep, StoreDep, pack_settings
 
 from .owner_data import OwnerData
 from .settings import FinanceSettings
@@ -29,9 +29,9 @@ def upload_limit(request: Request, settings: SettingsDep) -> int:
 UploadLimitDep = Annotated[int, Depends(upload_limit)]
 
 
-def owner_data(store: StoreDep, key: ApiKeyDep) -> OwnerData:
-    """The data of the calling API key (owner = the key's prefix)."""
-    return OwnerData(store, key.prefix)
+def owner_data(store: StoreDep, owner: OwnerDep) -> OwnerData:
+    """The data of the calling key's owner (shared by every key of that owner)."""
+    return OwnerData(store, owner)
 
 
 OwnerDataDep = Annotated[OwnerData, Depends(owner_data)]

@@ -5,10 +5,11 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from codexcontinue import ModelSpec, PackInfo, PageSpec, hookimpl
+from codexcontinue import ModelSpec, PackContext, PackInfo, PageSpec, hookimpl
 
 from . import INFO
 from .analyst_model import analyst_model_spec
+from .legacy_keys import move_per_key_data
 from .routes import router
 from .settings import FinanceSettings
 
@@ -75,3 +76,9 @@ def register_pages(register: Callable[[PageSpec], None]) -> None:
 def register_models(register: Callable[[ModelSpec], None]) -> None:
     """The finance pack's LLM, created in Ollama by `codexcontinue models ensure`."""
     register(analyst_model_spec())
+
+
+@hookimpl
+async def startup(context: PackContext) -> None:
+    """Move data kept per key before keys had owners into the owners' namespaces (see legacy_keys)."""
+    await move_per_key_data(context.store)

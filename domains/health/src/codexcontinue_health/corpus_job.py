@@ -7,7 +7,8 @@
 
 The notes wait for the worker in the store encrypted (`note_keys.note_cipher`), never in clear:
 no PHI in Redis or the embedded store. The task deletes them as it starts, and keeps the result
-(de-identified text and spans, never the originals) for `RESULT_TTL_S`.
+(de-identified text and spans, never the originals) for `RESULT_TTL_S`. Upload and result live in
+the owner's namespace of the store, so only keys of the owner who started the job reach them.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from .deidentify import Mode, deidentify
 from .note_keys import note_cipher, pack_key
 from .settings import HealthSettings
 
-UPLOAD_KEY = "health:corpus:upload:"
-RESULT_KEY = "health:corpus:result:"
+UPLOAD = "corpus-upload"  # items of the job owner's namespace (`JobContext.owned_store`): UPLOAD/<upload id>
+RESULT = "corpus-result"  # and RESULT/<job id>
 UPLOAD_TTL_S = 24 * 3600
 RESULT_TTL_S = 24 * 3600
 CHUNK = 50  # notes per slice of work between two progress events
@@ -90,10 +91,11 @@ def _deidentify_chunk(notes: list[dict[str, str]], mode: Mode, key: bytes) -> li
 async def deidentify_corpus(context: JobContext, upload: str, mode: Mode = Mode.REDACT) -> dict[str, Any]:
     """The job: de-identify every note of an upload, report progress, keep the JSONL result."""
     settings = context.pack_settings if isinstance(context.pack_settings, HealthSettings) else None
-    sealed = await context.store.get(UPLOAD_KEY + upload)
+    owned = context.owned_store()
+    sealed = await owned.get(UPLOAD, upload)
     if sealed is None:
         raise LookupError("The uploaded notes are gone (expired after 24 hours, or already processed); upload them again.")
-    await context.store.delete(UPLOAD_KEY + upload)
+    await owned.delete(UPLOAD, upload)
     try:
         notes = json.loads(note_cipher(settings).decrypt(sealed))
     except InvalidToken:
@@ -111,5 +113,5 @@ async def deidentify_corpus(context: JobContext, upload: str, mode: Mode = Mode.
         lines += [json.dumps(item) for item in done]
         finished = min(first + CHUNK, len(notes))
         await context.progress(finished / len(notes), f"{finished} of {len(notes)} notes")
-    await context.store.set(RESULT_KEY + context.job_id, "\n".join(lines) + "\n", ttl=RESULT_TTL_S)
+    await owned.set("\n".join(lines) + "\n", RESULT, context.job_id, ttl=RESULT_TTL_S)
     return {"notes": len(notes), "spans": spans, "mode": str(mode), "result_url": f"/api/v1/health/deidentify/corpus/{context.job_id}/result"}

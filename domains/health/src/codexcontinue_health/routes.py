@@ -10,7 +10,7 @@ from contextlib import aclosing
 from datetime import UTC, date, datetime, time
 from typing import Annotated, Any
 
-from codexcontinue import ApiKeyDep, LLMDep, PackInfo, pack_settings, record_resources
+from codexcontinue import ApiKeyDep, LLMDep, OwnedStoreDep, PackInfo, pack_settings, record_resources
 from codexcontinue.audit import AuditRecord
 from codexcontinue.cpu_work import checkpoint, run_cpu_bound
 from codexcontinue.ml.jobs import JobState
@@ -30,8 +30,8 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from . import INFO, icd10
 from .corpus_job import (
-    RESULT_KEY,
-    UPLOAD_KEY,
+    RESULT,
+    UPLOAD,
     UPLOAD_TTL_S,
     CorpusRefused,
     new_upload_id,
@@ -207,6 +207,7 @@ async def deidentify_corpus_job(
     request: Request,
     settings: SettingsDep,
     key: ApiKeyDep,
+    owned: OwnedStoreDep,
     file: Annotated[UploadFile, File(description='JSONL, one note a line: {"id": "n1", "text": "..."}.')],
     mode: Annotated[Mode, Form()] = Mode.REDACT,
 ) -> CorpusAccepted:
@@ -216,8 +217,9 @@ async def deidentify_corpus_job(
     except CorpusRefused as refused:
         raise HTTPException(422, f"{file.filename or 'The upload'}: {refused}") from None
     upload = new_upload_id()
-    await request.app.state.store.set(UPLOAD_KEY + upload, seal(notes, settings), ttl=UPLOAD_TTL_S)
-    job_id = await request.app.state.jobs.submit("health.deidentify_corpus", {"upload": upload, "mode": mode.value}, owner=key.prefix)
+    await owned.set(seal(notes, settings), UPLOAD, upload, ttl=UPLOAD_TTL_S)
+    arguments = {"upload": upload, "mode": mode.value}
+    job_id = await request.app.state.jobs.submit("health.deidentify_corpus", arguments, owner=key.owner, submitted_by=key.prefix)
     record_resources(request, f"job-{job_id}")
     status_url = f"/api/v1/jobs/{job_id}"
     return CorpusAccepted(
@@ -232,17 +234,17 @@ async def deidentify_corpus_job(
 
 @router.get("/deidentify/corpus/{job_id}/result")
 async def deidentify_corpus_result(
-    job_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")], request: Request, key: ApiKeyDep
+    job_id: Annotated[str, Path(pattern=r"^[0-9a-f]{32}$")], request: Request, key: ApiKeyDep, owned: OwnedStoreDep
 ) -> Response:
     """The de-identified corpus as JSONL (one `{"id", "document_id", "text", "spans", "flags"}` a line)."""
-    job = await request.app.state.jobs.get(job_id, key.prefix)
+    job = await request.app.state.jobs.get(job_id, key.owner)
     if job is None or job.task != "health.deidentify_corpus":
         raise HTTPException(404, f"No corpus job {job_id!r} for this API key.")
     record_resources(request, f"job-{job_id}")
     if job.state is not JobState.COMPLETE:
         detail = job.error if job.state is JobState.FAILED else f"The job is {job.state.value} ({job.message or 'waiting'}); follow /api/v1/jobs/{job_id}/events."
         raise HTTPException(409, detail)
-    result = await request.app.state.store.get(RESULT_KEY + job_id)
+    result = await owned.get(RESULT, job_id)
     if result is None:
         raise HTTPException(410, "The result was kept 24 hours and is gone; run the job again.")
     headers = {"Content-Disposition": f'attachment; filename="deidentified-{job_id}.jsonl"'}

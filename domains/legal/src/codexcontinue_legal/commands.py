@@ -1,5 +1,6 @@
 """The pack's commands: `codexcontinue legal eval` measures the review on contracts in CUAD's format,
-`codexcontinue legal train-detector` fits the clause detector the pack ships."""
+`codexcontinue legal train-detector` fits the clause detector the pack ships, and
+`codexcontinue legal adopt-matters` gives the matters kept before keys had owners to an owner."""
 
 from __future__ import annotations
 
@@ -19,6 +20,37 @@ def add_commands(cli: typer.Typer) -> None:
     """Add the pack's commands to `cli` (the `codexcontinue legal` group)."""
     cli.command("eval")(evaluate_command)
     cli.command("train-detector")(train_detector)
+    cli.command("adopt-matters")(adopt_matters)
+
+
+def adopt_matters(
+    owner: Annotated[str, typer.Option("--owner", help="The owner (as in `codexcontinue keys create --owner`) who gets them.")],
+) -> None:
+    """Give every matter stored before keys had owners (shared then by every legal key) to one owner."""
+    import asyncio
+
+    from codexcontinue import OwnedStore
+    from codexcontinue.keys import KeyRequestError, checked_owner
+    from codexcontinue.settings import load_core_settings
+    from codexcontinue.store import open_store
+
+    from .matters import adopt_unowned_matters
+
+    try:
+        checked_owner(owner)
+    except KeyRequestError as error:
+        err.print(str(error))
+        raise typer.Exit(2) from None
+
+    async def run() -> int:
+        store = open_store(load_core_settings())
+        try:
+            return await adopt_unowned_matters(store, OwnedStore(store, "legal", owner))
+        finally:
+            await store.close()
+
+    moved = asyncio.run(run())
+    out.print(f"Moved {moved} matter(s) to owner {owner}; keys of that owner now list them.")
 
 
 def evaluate_command(

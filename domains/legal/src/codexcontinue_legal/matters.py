@@ -1,8 +1,9 @@
 """Matters (case management) kept in the core's store: client, parties, court, deadlines, documents, notes.
 
-Each matter is one JSON document at `legal:matter:<id>`, so matters live in Redis when the
-platform runs with Redis and in the embedded store otherwise. Updates read, change and write the
-whole document.
+Each matter is one JSON document at `matter:<id>` in its owner's namespace of the store (an
+`OwnedStore`: `pack:legal:owner:<owner>:matter:<id>`), so only keys of that owner see it, in Redis
+when the platform runs with Redis and in the embedded store otherwise. Updates read, change and
+write the whole document.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, Literal
 
+from codexcontinue import OwnedStore
 from codexcontinue.store import Store
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .deadlines import DayKind
 
-KEY_PREFIX = "legal:matter:"
+MATTER = "matter"
+UNOWNED_PREFIX = "legal:matter:"  # where matters were kept, shared by every legal key, before keys had owners
 MatterStatus = Literal["open", "pending", "closed"]
 
 
@@ -111,16 +114,16 @@ class MatterNotFound(LookupError):
 
 
 class MatterStore:
-    """Matters on top of the core's key-value store."""
+    """One owner's matters, on top of the core's owner-scoped store."""
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
+    def __init__(self, owned: OwnedStore) -> None:
+        self._owned = owned
 
     async def list(self, status: MatterStatus | None = None) -> list[Matter]:
-        """Every matter (with `status`, when given), most recently updated first."""
+        """Every matter of the owner (with `status`, when given), most recently updated first."""
         matters = []
-        for key in await self._store.keys(KEY_PREFIX):
-            document = await self._store.get_json(key)
+        for matter_id in await self._owned.names(MATTER):
+            document = await self._owned.get_json(MATTER, matter_id)
             if document is not None:
                 matters.append(Matter.model_validate(document))
         if status is not None:
@@ -129,7 +132,7 @@ class MatterStore:
 
     async def get(self, matter_id: str) -> Matter:
         """The matter with `matter_id`; `MatterNotFound` when there is none."""
-        document = await self._store.get_json(KEY_PREFIX + matter_id)
+        document = await self._owned.get_json(MATTER, matter_id)
         if document is None:
             raise MatterNotFound(matter_id)
         return Matter.model_validate(document)
@@ -138,7 +141,7 @@ class MatterStore:
         """Store a new matter and return it."""
         now = _now()
         matter = Matter(**fields.model_dump(), id=_new_id(), created_at=now, updated_at=now)
-        await self._store.set_json(KEY_PREFIX + matter.id, matter.model_dump(mode="json"))
+        await self._owned.set_json(matter.model_dump(mode="json"), MATTER, matter.id)
         return matter
 
     async def update(self, matter_id: str, change: MatterUpdate) -> Matter:
@@ -148,7 +151,7 @@ class MatterStore:
 
     async def delete(self, matter_id: str) -> None:
         """Remove a matter; `MatterNotFound` when there is none."""
-        if not await self._store.delete(KEY_PREFIX + matter_id):
+        if not await self._owned.delete(MATTER, matter_id):
             raise MatterNotFound(matter_id)
 
     async def add_deadline(self, matter_id: str, deadline: Deadline) -> Matter:
@@ -186,4 +189,19 @@ class MatterStore:
             matter = Matter.model_validate(document)
             return matter.model_copy(update={**changes(matter), "updated_at": _now()}).model_dump(mode="json")
 
-        return Matter.model_validate(await self._store.update_json(KEY_PREFIX + matter_id, apply))
+        return Matter.model_validate(await self._owned.update_json(apply, MATTER, matter_id))
+
+
+async def adopt_unowned_matters(store: Store, owned: OwnedStore) -> int:
+    """Move every matter stored before keys had owners (`legal:matter:<id>`, shared by every legal
+    key) into `owned`; returns how many moved. A matter whose id the owner already has stays put."""
+    moved = 0
+    for old_key in await store.keys(UNOWNED_PREFIX):
+        matter_id = old_key.removeprefix(UNOWNED_PREFIX)
+        document = await store.get(old_key)
+        if document is None or await owned.get(MATTER, matter_id) is not None:
+            continue
+        await owned.set(document, MATTER, matter_id)
+        await store.delete(old_key)
+        moved += 1
+    return moved

@@ -10,7 +10,7 @@ from typing import Annotated, TypeVar
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
-from codexcontinue import READ_SCOPE, LLMDep, PackInfo, StoreDep, pack_settings, record_resources
+from codexcontinue import READ_SCOPE, LLMDep, OwnedStoreDep, PackInfo, pack_settings, record_resources
 from codexcontinue.audit import record_resource_ids
 from codexcontinue.cpu_work import run_cpu_bound
 from codexcontinue.ml.errors import LLMError
@@ -256,46 +256,46 @@ def _compute(rule_text: str, trigger_date: date, settings: LegalSettings) -> Com
 
 @router.get("/matters")
 async def matters_list(
-    store: StoreDep,
+    owned: OwnedStoreDep,
     status: Annotated[MatterStatus | None, Query(description="Only matters in this status.")] = None,
 ) -> list[Matter]:
-    """Every matter, most recently updated first."""
-    return await MatterStore(store).list(status)
+    """Every matter of the caller's owner, most recently updated first."""
+    return await MatterStore(owned).list(status)
 
 
 @router.post("/matters", status_code=201)
-async def matter_create(fields: MatterFields, store: StoreDep, request: Request) -> Matter:
+async def matter_create(fields: MatterFields, owned: OwnedStoreDep, request: Request) -> Matter:
     """Open a new matter."""
-    matter = await MatterStore(store).create(fields)
+    matter = await MatterStore(owned).create(fields)
     record_resources(request, matter.id)
     return matter
 
 
 @router.get("/matters/{matter_id}")
-async def matter_get(matter_id: str, store: StoreDep) -> Matter:
+async def matter_get(matter_id: str, owned: OwnedStoreDep) -> Matter:
     """One matter with its deadlines, documents and notes."""
     record_resource_ids(matter_id)
-    return await _matter_call(MatterStore(store).get(matter_id))
+    return await _matter_call(MatterStore(owned).get(matter_id))
 
 
 @router.patch("/matters/{matter_id}")
-async def matter_update(matter_id: str, change: MatterUpdate, store: StoreDep) -> Matter:
+async def matter_update(matter_id: str, change: MatterUpdate, owned: OwnedStoreDep) -> Matter:
     """Change a matter's title, client, opposing parties, court or status."""
     record_resource_ids(matter_id)
-    return await _matter_call(MatterStore(store).update(matter_id, change))
+    return await _matter_call(MatterStore(owned).update(matter_id, change))
 
 
 @router.delete("/matters/{matter_id}", status_code=204)
-async def matter_delete(matter_id: str, store: StoreDep) -> Response:
+async def matter_delete(matter_id: str, owned: OwnedStoreDep) -> Response:
     """Delete a matter and everything filed under it."""
     record_resource_ids(matter_id)
-    await _matter_call(MatterStore(store).delete(matter_id))
+    await _matter_call(MatterStore(owned).delete(matter_id))
     return Response(status_code=204)
 
 
 @router.post("/matters/{matter_id}/deadlines", status_code=201)
 async def matter_add_deadline(
-    matter_id: str, request: DeadlineCreate, store: StoreDep, settings: SettingsDep
+    matter_id: str, request: DeadlineCreate, owned: OwnedStoreDep, settings: SettingsDep
 ) -> Matter:
     """Add a deadline: give `due`, or a `rule` and its `trigger_date` to have it computed."""
     record_resource_ids(matter_id)
@@ -312,29 +312,29 @@ async def matter_add_deadline(
             422,
             "Give either 'due' (a date), or both 'rule' (e.g. '30 days after service') and 'trigger_date'.",
         )
-    return await _matter_call(MatterStore(store).add_deadline(matter_id, deadline))
+    return await _matter_call(MatterStore(owned).add_deadline(matter_id, deadline))
 
 
 @router.delete("/matters/{matter_id}/deadlines/{deadline_id}")
-async def matter_remove_deadline(matter_id: str, deadline_id: str, store: StoreDep) -> Matter:
+async def matter_remove_deadline(matter_id: str, deadline_id: str, owned: OwnedStoreDep) -> Matter:
     """Remove a deadline from a matter."""
     record_resource_ids(matter_id, deadline_id)
-    return await _matter_call(MatterStore(store).remove_deadline(matter_id, deadline_id))
+    return await _matter_call(MatterStore(owned).remove_deadline(matter_id, deadline_id))
 
 
 @router.post("/matters/{matter_id}/documents", status_code=201)
-async def matter_add_document(matter_id: str, request: DocumentCreate, store: StoreDep) -> Matter:
+async def matter_add_document(matter_id: str, request: DocumentCreate, owned: OwnedStoreDep) -> Matter:
     """File a document reference (name and description) under a matter."""
     record_resource_ids(matter_id)
     document = MatterDocument(name=request.name, description=request.description)
-    return await _matter_call(MatterStore(store).add_document(matter_id, document))
+    return await _matter_call(MatterStore(owned).add_document(matter_id, document))
 
 
 @router.post("/matters/{matter_id}/notes", status_code=201)
-async def matter_add_note(matter_id: str, request: NoteCreate, store: StoreDep) -> Matter:
+async def matter_add_note(matter_id: str, request: NoteCreate, owned: OwnedStoreDep) -> Matter:
     """Add a note to a matter."""
     record_resource_ids(matter_id)
-    return await _matter_call(MatterStore(store).add_note(matter_id, Note(text=request.text)))
+    return await _matter_call(MatterStore(owned).add_note(matter_id, Note(text=request.text)))
 
 
 async def _matter_call(call: Awaitable[T]) -> T:
