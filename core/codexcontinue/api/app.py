@@ -15,7 +15,6 @@ from prometheus_client import CollectorRegistry
 from starlette.concurrency import run_in_threadpool
 
 from ..audit import AuditTrail
-from ..context import PackContext
 from ..cpu_work import install_cpu_pool
 from ..keys import KeyRing
 from ..ml.jobs_routes import attach_jobs, running_jobs
@@ -33,6 +32,7 @@ from .errors import UnexpectedErrors, declare_validation_answer, install_error_h
 from .http_metrics import HttpMetrics
 from .hygiene import BodyLimit, SecurityHeaders, TimeLimit, UrlLimit
 from .key_routes import key_router
+from .pack_context import pack_context
 from .quotas import Quotas
 from .request_info import RouteTemplates
 
@@ -153,19 +153,6 @@ def _record_pack_routes(app: FastAPI, registry: PackRegistry) -> None:
             routes[parts[3]] += [f"{method} {route.path}" for method in methods]
     for name, lines in routes.items():
         registry.statuses[name].routes = sorted(lines)
-
-
-def pack_context(app: FastAPI, pack: str) -> PackContext:
-    """The `PackContext` a pack's hooks get inside this app."""
-    registry: PackRegistry = app.state.registry
-    loaded = registry.packs.get(pack)
-    return PackContext(
-        pack=pack,
-        process="api",
-        core_settings=app.state.settings,
-        settings=loaded.settings if loaded else None,
-        store=app.state.store,
-    )
 
 
 def _core_version() -> str:
