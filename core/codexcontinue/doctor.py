@@ -47,7 +47,7 @@ async def _missing_models(settings: CoreSettings, registry: PackRegistry) -> lis
     specs = {name: registry.packs[name].models for name in registry.active() if registry.packs[name].models}
     if not specs:
         return []
-    backend = OllamaBackend(settings.ollama_hosts, connect_timeout=settings.ollama_connect_timeout)
+    backend = OllamaBackend.from_settings(settings)
     try:
         findings = []
         for pack, pack_specs in specs.items():

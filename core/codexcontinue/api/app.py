@@ -80,11 +80,7 @@ def create_app(
     app.state.registry = registry
     app.state.store = store
     app.state.keyring = KeyRing(store)
-    app.state.llm = OllamaBackend(
-        settings.ollama_hosts,
-        connect_timeout=settings.ollama_connect_timeout,
-        read_timeout=settings.ollama_read_timeout,
-    )
+    app.state.llm = OllamaBackend.from_settings(settings)
     app.state.metrics_registry = CollectorRegistry()
     app.state.quotas = Quotas(settings)
     app.state.audit = AuditTrail(settings, store)

@@ -124,11 +124,7 @@ def _run(settings: CoreSettings, work: Callable[[OllamaBackend], Awaitable[T]]) 
     from .ollama_backend import OllamaBackend
 
     async def run() -> Any:
-        async with OllamaBackend(
-            settings.ollama_hosts,
-            connect_timeout=settings.ollama_connect_timeout,
-            read_timeout=settings.ollama_read_timeout,
-        ) as backend:
+        async with OllamaBackend.from_settings(settings) as backend:
             return await work(backend)
 
     try:

@@ -29,7 +29,7 @@ import re
 import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import ollama
@@ -37,6 +37,9 @@ import pydantic
 from ollama import ChatResponse, GenerateResponse, ResponseError
 
 from .errors import LLMError, LLMStreamError, LLMTimeout, LLMUnavailable, ModelNotFound
+
+if TYPE_CHECKING:
+    from ..settings import CoreSettings
 
 __all__ = ["OllamaBackend"]
 
@@ -80,6 +83,15 @@ class OllamaBackend:
         # httpx connections belong to one event loop, so keep one set of clients per loop.
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, ollama.AsyncClient]] = (
             weakref.WeakKeyDictionary()
+        )
+
+    @classmethod
+    def from_settings(cls, settings: CoreSettings) -> OllamaBackend:
+        """The backend for the hosts and timeouts in the core settings (`ollama_hosts`, `ollama_*_timeout`)."""
+        return cls(
+            settings.ollama_hosts,
+            connect_timeout=settings.ollama_connect_timeout,
+            read_timeout=settings.ollama_read_timeout,
         )
 
     # ------------------------------------------------------------------ inference

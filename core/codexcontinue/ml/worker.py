@@ -151,11 +151,7 @@ class _HealthServer(uvicorn.Server):
 async def _run(settings: CoreSettings, registry: PackRegistry, host: str, port: int) -> None:
     store = open_store(settings)
     assert isinstance(store, RedisStore)  # run_worker refuses embedded mode
-    backend = OllamaBackend(
-        settings.ollama_hosts,
-        connect_timeout=settings.ollama_connect_timeout,
-        read_timeout=settings.ollama_read_timeout,
-    )
+    backend = OllamaBackend.from_settings(settings)
     llm = LLMRuntime(
         backend,
         store,
