@@ -14,7 +14,7 @@ from distributions import install_pack
 from fastapi.testclient import TestClient
 
 from codexcontinue.api.app import create_app
-from codexcontinue.packs import PackError, PackRegistry, PackState, list_packs
+from codexcontinue.packs import PLUGIN_API_VERSION, PackError, PackRegistry, PackState, list_packs
 
 REPO = Path(__file__).resolve().parents[1]
 BUILT_IN_PACKS = {"developer", "finance", "health", "legal"}
@@ -65,7 +65,7 @@ def test_an_incompatible_pack_is_reported_and_never_imported(site, codexcontinue
     registry = load(codexcontinue_settings)
     future = registry.statuses["future"]
     assert future.state is PackState.INCOMPATIBLE
-    assert "needs plugin API >=2,<3; this core provides 1.0" in future.error
+    assert f"needs plugin API >=2,<3; this core provides {PLUGIN_API_VERSION}" in future.error
     assert registry.statuses["undeclared"].state is PackState.INCOMPATIBLE
     assert "declares no plugin-API range" in registry.statuses["undeclared"].error
     assert "cc_test_codexcontinue_future" not in sys.modules

@@ -279,7 +279,8 @@ def audit_lines(settings) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
-def test_health_is_always_audited_others_when_configured_and_never_the_body(settings):
+def test_a_pack_declaring_always_audited_is_audited_others_when_configured_and_never_the_body(settings):
+    # the health pack sets PackInfo.always_audited; "guarded" does not
     client, headers = client_and_key(settings)
     with client:
         client.get("/api/v1/health/about", headers=headers)

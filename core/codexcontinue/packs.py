@@ -34,7 +34,10 @@ from .enablement import resolve_enabled
 from .settings import CoreSettings, SettingsError, load_pack_settings
 from .specs import ModelSpec, PackInfo, PackSettings, PageSpec
 
-PLUGIN_API_VERSION = "1.0"
+# The plugin API's own version: bump the minor for additions (a hook, an export, a field with a
+# default), the major for removals or changes; docs/pack-authors.md "Compatibility promise".
+# 1.1: PackInfo.always_audited.
+PLUGIN_API_VERSION = "1.1"
 ENTRY_POINT_GROUP = "codexcontinue"
 PACK_METADATA_FILE = "extra_metadata/codexcontinue-pack.toml"
 BUILTIN_MODULES = ("codexcontinue.builtin",)

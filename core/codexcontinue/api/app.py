@@ -113,7 +113,11 @@ def _add_middleware(app: FastAPI, settings: CoreSettings) -> None:
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(TimeLimit, seconds=settings.request_timeout_s)
-    app.add_middleware(AuditMiddleware, trail=app.state.audit, settings=settings, packs=app.state.registry.statuses)
+    registry: PackRegistry = app.state.registry
+    always_audited = [name for name, loaded in registry.packs.items() if loaded.info.always_audited]
+    app.add_middleware(
+        AuditMiddleware, trail=app.state.audit, settings=settings, packs=registry.statuses, always_audited=always_audited
+    )
     app.add_middleware(HttpMetrics, registry=app.state.metrics_registry)
     if settings.cors_origins:
         app.add_middleware(
