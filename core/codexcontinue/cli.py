@@ -313,7 +313,7 @@ def healthcheck(target: Annotated[Probe, typer.Argument(help="Which process to p
 
 
 def _list_rows(settings: CoreSettings) -> list[Any]:
-    from .packs import list_packs
+    from .packs.status import list_packs
 
     try:
         return list_packs(settings)

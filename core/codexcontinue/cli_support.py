@@ -10,7 +10,7 @@ from rich.console import Console
 from .settings import CoreSettings, SettingsError, load_core_settings
 
 if TYPE_CHECKING:
-    from .packs import PackRegistry
+    from .packs.registry import PackRegistry
 
 err = Console(stderr=True)
 
@@ -26,7 +26,7 @@ def settings_or_exit(**overrides: Any) -> CoreSettings:
 
 def registry_or_exit(settings: CoreSettings) -> PackRegistry:
     """The loaded pack registry; a pack error under strict mode, or bad pack settings, end the command (exit 3)."""
-    from .packs import PackError, PackRegistry
+    from .packs.registry import PackError, PackRegistry
 
     try:
         return PackRegistry(settings).load()

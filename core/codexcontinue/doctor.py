@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from .packs import PackError, PackRegistry, PackState, list_packs
+from .packs.registry import PackError, PackRegistry
+from .packs.status import PackState, list_packs
 from .settings import CoreSettings
 
 

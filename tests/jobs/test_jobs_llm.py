@@ -14,7 +14,7 @@ from codexcontinue.ml.jobs import JobServices, JobState, TaskCatalog
 from codexcontinue.ml.jobs_local import LocalJobQueue
 from codexcontinue.ml.ollama_backend import OllamaBackend
 from codexcontinue.ml.runtime import LLMRuntime
-from codexcontinue.packs import PackRegistry
+from codexcontinue.packs.registry import PackRegistry
 from codexcontinue.store import LocalStore
 from codexcontinue.testing.ollama_server import OllamaTestServer
 

@@ -8,7 +8,7 @@ import pytest
 
 from codexcontinue.ml.jobs import InvalidArguments, JobNotFound, JobServices, JobState, TaskCatalog, UnknownTask
 from codexcontinue.ml.jobs_local import LocalJobQueue
-from codexcontinue.packs import PackRegistry
+from codexcontinue.packs.registry import PackRegistry
 from codexcontinue.store import LocalStore
 
 ALICE, BOB = "a11ce0000000", "b0b000000000"

@@ -21,7 +21,7 @@ from ..ml.jobs_routes import attach_jobs, running_jobs
 from ..ml.metrics import MLMetrics
 from ..ml.ollama_backend import OllamaBackend
 from ..ml.runtime import LLMRuntime
-from ..packs import PackRegistry
+from ..packs.registry import PackRegistry
 from ..settings import CoreSettings, load_core_settings
 from ..store import Store, open_store
 from .auditing import AuditMiddleware

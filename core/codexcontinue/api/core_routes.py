@@ -8,7 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from ..packs import PackRegistry, PackState
+from ..packs.registry import PackRegistry
+from ..packs.status import PackState
 from ..specs import HealthReport
 from .deps import current_key, require_scope
 from .pack_context import pack_context

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from ..context import PackContext
-from ..packs import PackRegistry
+from ..packs.registry import PackRegistry
 
 
 def pack_context(app: FastAPI, pack: str) -> PackContext:

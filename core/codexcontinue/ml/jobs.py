@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 from pydantic_core import PydanticSerializationError, to_jsonable_python
 
 from ..api.quotas import CALLER
-from ..packs import PackRegistry
+from ..packs.registry import PackRegistry
 from ..settings import CoreSettings
 from ..specs import PackSettings, TaskSpec
 from ..store import Store

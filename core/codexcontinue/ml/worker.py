@@ -29,7 +29,7 @@ from starlette.routing import Route
 from ..api.quotas import Quotas
 from ..context import PackContext
 from ..cpu_work import install_cpu_pool
-from ..packs import PackError, PackRegistry
+from ..packs.registry import PackError, PackRegistry
 from ..settings import CoreSettings
 from ..specs import ModelSpec
 from ..store import RedisStore, open_store
