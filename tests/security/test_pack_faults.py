@@ -23,9 +23,12 @@ from codexcontinue.testing.ollama_server import OllamaTestServer
 pytestmark = pytest.mark.slow
 
 SECRET = "db password is hunter2"
-PLUGINS = {
-    "brittle.py": f'''
-"""A pack whose /boom route raises."""
+
+
+def plugin_source(name: str, doc: str, extra: str) -> str:
+    """A single-file pack with a `/fine` route, plus `extra` (the route or the hook that raises)."""
+    return f'''
+"""{doc}"""
 from fastapi import APIRouter
 from codexcontinue import PackInfo, hookimpl
 
@@ -33,81 +36,39 @@ PLUGIN_API = ">=1,<2"
 router = APIRouter()
 
 
+@router.get("/fine")
+async def fine():
+    return {{"pack": "{name}"}}
+
+
+@hookimpl
+def pack_info():
+    return PackInfo(name="{name}", title="{name.title()}")
+
+
+@hookimpl
+def api_router():
+    return router
+
+{extra}'''
+
+
+PLUGINS = {
+    "brittle.py": plugin_source("brittle", "A pack whose /boom route raises.", f'''
 @router.get("/boom")
 async def boom():
     raise RuntimeError("{SECRET}")
-
-
-@router.get("/fine")
-async def fine():
-    return {{"pack": "brittle"}}
-
-
-@hookimpl
-def pack_info():
-    return PackInfo(name="brittle", title="Brittle")
-
-
-@hookimpl
-def api_router():
-    return router
-''',
-    "meddler.py": '''
-"""A pack whose before_llm_call hook raises."""
-from fastapi import APIRouter
-from codexcontinue import PackInfo, hookimpl
-
-PLUGIN_API = ">=1,<2"
-router = APIRouter()
-
-
-@router.get("/fine")
-async def fine():
-    return {"pack": "meddler"}
-
-
-@hookimpl
-def pack_info():
-    return PackInfo(name="meddler", title="Meddler")
-
-
-@hookimpl
-def api_router():
-    return router
-
-
+'''),
+    "meddler.py": plugin_source("meddler", "A pack whose before_llm_call hook raises.", '''
 @hookimpl
 def before_llm_call(call):
     raise ValueError("meddler cannot parse this call")
-''',
-    "stumbler.py": '''
-"""A pack whose startup hook raises."""
-from fastapi import APIRouter
-from codexcontinue import PackInfo, hookimpl
-
-PLUGIN_API = ">=1,<2"
-router = APIRouter()
-
-
-@router.get("/fine")
-async def fine():
-    return {"pack": "stumbler"}
-
-
-@hookimpl
-def pack_info():
-    return PackInfo(name="stumbler", title="Stumbler")
-
-
-@hookimpl
-def api_router():
-    return router
-
-
+'''),
+    "stumbler.py": plugin_source("stumbler", "A pack whose startup hook raises.", '''
 @hookimpl
 def startup(context):
     raise ConnectionError("stumbler's database is not there")
-''',
+'''),
 }
 
 
