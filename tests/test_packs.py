@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from distributions import install_pack
+from distributions import install_pack, routed_pack_source
 from fastapi.testclient import TestClient
 
 from codexcontinue.api.app import create_app
@@ -120,24 +120,14 @@ def test_a_pack_raising_in_a_route_gets_json_500_and_others_keep_answering(site,
     install_pack(
         site,
         "crashy",
-        plugin_source="""
-        from fastapi import APIRouter
-        from codexcontinue import PackInfo, hookimpl
-
-        router = APIRouter()
-
-        @router.get("/crash")
-        async def crash():
-            raise ZeroDivisionError("secret internal detail")
-
-        @hookimpl
-        def pack_info():
-            return PackInfo(name="crashy", title="Crashy")
-
-        @hookimpl
-        def api_router():
-            return router
-        """,
+        plugin_source=routed_pack_source(
+            "crashy",
+            '''
+@router.get("/crash")
+async def crash():
+    raise ZeroDivisionError("secret internal detail")
+''',
+        ),
     )
     app = create_app(codexcontinue_settings)
     token, _ = __import__("asyncio").run(app.state.keyring.create("t", ["admin"]))

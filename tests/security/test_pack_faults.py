@@ -16,6 +16,7 @@ import socket
 
 import httpx
 import pytest
+from distributions import routed_pack_source
 from security.processes import Api
 
 from codexcontinue.testing.ollama_server import OllamaTestServer
@@ -25,46 +26,23 @@ pytestmark = pytest.mark.slow
 SECRET = "db password is hunter2"
 
 
-def plugin_source(name: str, doc: str, extra: str) -> str:
-    """A single-file pack with a `/fine` route, plus `extra` (the route or the hook that raises)."""
-    return f'''
-"""{doc}"""
-from fastapi import APIRouter
-from codexcontinue import PackInfo, hookimpl
-
-PLUGIN_API = ">=1,<2"
-router = APIRouter()
-
-
+FINE = '''
 @router.get("/fine")
 async def fine():
-    return {{"pack": "{name}"}}
-
-
-@hookimpl
-def pack_info():
-    return PackInfo(name="{name}", title="{name.title()}")
-
-
-@hookimpl
-def api_router():
-    return router
-
-{extra}'''
-
-
+    return {"pack": "%s"}
+'''
 PLUGINS = {
-    "brittle.py": plugin_source("brittle", "A pack whose /boom route raises.", f'''
+    "brittle.py": routed_pack_source("brittle", FINE % "brittle" + f'''
 @router.get("/boom")
 async def boom():
     raise RuntimeError("{SECRET}")
-'''),
-    "meddler.py": plugin_source("meddler", "A pack whose before_llm_call hook raises.", '''
+''', doc="A pack whose /boom route raises."),
+    "meddler.py": routed_pack_source("meddler", FINE % "meddler", doc="A pack whose before_llm_call hook raises.", hooks='''
 @hookimpl
 def before_llm_call(call):
     raise ValueError("meddler cannot parse this call")
 '''),
-    "stumbler.py": plugin_source("stumbler", "A pack whose startup hook raises.", '''
+    "stumbler.py": routed_pack_source("stumbler", FINE % "stumbler", doc="A pack whose startup hook raises.", hooks='''
 @hookimpl
 def startup(context):
     raise ConnectionError("stumbler's database is not there")

@@ -243,6 +243,16 @@ class OllamaBackend:
 
     async def _call(self, model: str | None, call: Callable[[ollama.AsyncClient], Awaitable[T]]) -> T:
         """Run ``call`` on the first host that accepts the connection."""
+        _, result = await self._call_on_first_host(model, call)
+        return result
+
+    async def _call_on_first_host(
+        self, model: str | None, call: Callable[[ollama.AsyncClient], Awaitable[T]]
+    ) -> tuple[str, T]:
+        """Run ``call`` on the first host that accepts the connection; that host and the result.
+
+        A host that refuses the connection cools down and the next one is tried; any other error
+        is translated and raised."""
         for host in self._candidates():
             try:
                 result = await call(self._client(host))
@@ -252,7 +262,7 @@ class OllamaBackend:
             except _CLIENT_ERRORS as error:
                 raise self._translate(error, host, model, streaming=False) from error
             self._down_until.pop(host, None)
-            return result
+            return host, result
         raise LLMUnavailable(self.hosts)
 
     async def _stream(
@@ -270,17 +280,8 @@ class OllamaBackend:
             except StopAsyncIteration:
                 return chunks, []
 
-        for host in self._candidates():
-            try:
-                chunks, head = await open_stream(self._client(host))
-            except _CONNECT_ERRORS:
-                self._down_until[host] = time.monotonic() + self.cooldown
-                continue
-            except _CLIENT_ERRORS as error:
-                raise self._translate(error, host, model, streaming=False) from error
-            self._down_until.pop(host, None)
-            return self._rest(chunks, head, host, model, convert)
-        raise LLMUnavailable(self.hosts)
+        host, (chunks, head) = await self._call_on_first_host(model, open_stream)
+        return self._rest(chunks, head, host, model, convert)
 
     async def _rest(
         self, chunks: Any, head: list[Any], host: str, model: str | None, convert: Callable[[Any], Any]
