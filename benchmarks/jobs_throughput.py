@@ -15,7 +15,7 @@ from llm_cache import redis_server
 
 from codexcontinue.ml.jobs import JobState, TaskCatalog
 from codexcontinue.ml.jobs_redis import ArqJobQueue
-from codexcontinue.packs import PackRegistry
+from codexcontinue.packs.registry import PackRegistry
 from codexcontinue.settings import load_core_settings
 from codexcontinue.store import RedisStore
 

@@ -75,7 +75,7 @@ def main() -> int:
     old = json.loads(SNAPSHOT.read_text()) if SNAPSHOT.exists() else None
     if old and old["plugin_api"] == PLUGIN_API_VERSION and old["surface"] != surface():
         print(f"The surface changed but PLUGIN_API_VERSION is still {PLUGIN_API_VERSION}: bump it in "
-              "core/codexcontinue/packs.py (minor for additions, major for removals) and run this again.")
+              "core/codexcontinue/packs/__init__.py (minor for additions, major for removals) and run this again.")
         return 1
     SNAPSHOT.write_text(json.dumps({"plugin_api": PLUGIN_API_VERSION, "surface": surface()}, indent=2) + "\n")
     print(f"Wrote {SNAPSHOT} for plugin API {PLUGIN_API_VERSION}")

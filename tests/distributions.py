@@ -86,3 +86,28 @@ def install_pack(
             f'plugin-api = "{api_range}"\n'
         )
     return site
+
+
+def routed_pack_source(name: str, routes: str, *, doc: str = "A test pack.", imports: str = "", hooks: str = "") -> str:
+    """The source of a one-file pack `name` (plugin API 1.x): `imports`, an APIRouter `router` with
+    `routes`, the pack_info and api_router hooks, then any other `hooks`."""
+    return f'''"""{doc}"""
+PLUGIN_API = ">=1,<2"
+from fastapi import APIRouter
+from codexcontinue import PackInfo, hookimpl
+{imports}
+router = APIRouter()
+
+{routes}
+
+@hookimpl
+def pack_info():
+    return PackInfo(name="{name}", title="{name.title()}")
+
+
+@hookimpl
+def api_router():
+    return router
+
+{hooks}'''
+

@@ -16,7 +16,7 @@ def test_the_public_surface_matches_the_snapshot():
     )
     assert surface() == snapshot["surface"], (
         "The public plugin API changed. If that is deliberate, bump PLUGIN_API_VERSION in "
-        "core/codexcontinue/packs.py, document the change in docs/pack-authors.md, and run "
+        "core/codexcontinue/packs/__init__.py, document the change in docs/pack-authors.md, and run "
         "`python tests/api_surface.py --update`."
     )
 

@@ -10,7 +10,8 @@ import pytest
 from pydantic import SecretStr
 
 from codexcontinue.enablement import announce, announced_packs
-from codexcontinue.packs import PackRegistry, PackState
+from codexcontinue.packs.registry import PackRegistry
+from codexcontinue.packs.status import PackState
 from codexcontinue.settings import SettingsError
 
 

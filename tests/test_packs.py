@@ -10,11 +10,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from distributions import install_pack
+from distributions import install_pack, routed_pack_source
 from fastapi.testclient import TestClient
 
 from codexcontinue.api.app import create_app
-from codexcontinue.packs import PLUGIN_API_VERSION, PackError, PackRegistry, PackState, list_packs
+from codexcontinue.packs import PLUGIN_API_VERSION
+from codexcontinue.packs.registry import PackError, PackRegistry
+from codexcontinue.packs.status import PackState, list_packs
 
 REPO = Path(__file__).resolve().parents[1]
 BUILT_IN_PACKS = {"developer", "finance", "health", "legal"}
@@ -118,24 +120,14 @@ def test_a_pack_raising_in_a_route_gets_json_500_and_others_keep_answering(site,
     install_pack(
         site,
         "crashy",
-        plugin_source="""
-        from fastapi import APIRouter
-        from codexcontinue import PackInfo, hookimpl
-
-        router = APIRouter()
-
-        @router.get("/crash")
-        async def crash():
-            raise ZeroDivisionError("secret internal detail")
-
-        @hookimpl
-        def pack_info():
-            return PackInfo(name="crashy", title="Crashy")
-
-        @hookimpl
-        def api_router():
-            return router
-        """,
+        plugin_source=routed_pack_source(
+            "crashy",
+            '''
+@router.get("/crash")
+async def crash():
+    raise ZeroDivisionError("secret internal detail")
+''',
+        ),
     )
     app = create_app(codexcontinue_settings)
     token, _ = __import__("asyncio").run(app.state.keyring.create("t", ["admin"]))
@@ -164,6 +156,8 @@ def test_the_cores_own_names_are_reserved(site, codexcontinue_settings, name):
     registry = load(codexcontinue_settings)
     assert registry.statuses[name].state is PackState.FAILED
     assert f"The pack name '{name}' is reserved" in registry.statuses[name].error
+    listed = next(row for row in list_packs(codexcontinue_settings) if row.name == name)
+    assert (listed.state, listed.error) == (PackState.FAILED, registry.statuses[name].error)
 
 
 def test_two_distributions_with_one_pack_name_are_both_refused(site, codexcontinue_settings):
@@ -173,6 +167,9 @@ def test_two_distributions_with_one_pack_name_are_both_refused(site, codexcontin
     assert status.state is PackState.FAILED
     assert "Two packs are named 'legal'" in status.error
     assert "codexcontinue-legal" in status.error and "legal-fork" in status.error
+    listed = [row for row in list_packs(codexcontinue_settings) if row.name == "legal"]
+    assert [row.state for row in listed] == [PackState.FAILED, PackState.FAILED]
+    assert all(row.error == status.error for row in listed)
 
 
 def test_a_model_outside_the_pack_namespace_fails_validation(site, codexcontinue_settings):

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from serve_process import wait_for_http
 
-from codexcontinue.packs import PackRegistry
+from codexcontinue.packs.registry import PackRegistry
 from codexcontinue.settings import load_core_settings
 from codexcontinue.testing.ollama_server import OllamaTestServer
 from codexcontinue.testing.plugin import free_port

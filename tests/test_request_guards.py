@@ -12,22 +12,21 @@ import time
 import urllib.parse
 
 import pytest
+from distributions import routed_pack_source
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
 from codexcontinue.api.app import create_app
 
-GUARDED = '''
-PLUGIN_API = ">=1,<2"
-import asyncio
-from fastapi import APIRouter, HTTPException, Request
+GUARDED = routed_pack_source(
+    "guarded",
+    imports="""import asyncio
+from fastapi import HTTPException, Request
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel
-from codexcontinue import LLMDep, PackInfo, hookimpl, record_resources
-
-router = APIRouter()
-
-
+from codexcontinue import LLMDep, record_resources
+""",
+    routes='''
 class Note(BaseModel):
     text: str
 
@@ -64,17 +63,8 @@ async def item(item_id: str, request: Request) -> dict:
 async def ask(llm: LLMDep) -> dict:
     result = await llm.generate("llama3.2:1b", "Say hi", pack="guarded", cache=False)
     return {"text": result.text}
-
-
-@hookimpl
-def pack_info():
-    return PackInfo(name="guarded", title="Guarded")
-
-
-@hookimpl
-def api_router():
-    return router
-'''
+''',
+)
 
 
 @pytest.fixture
@@ -279,7 +269,8 @@ def audit_lines(settings) -> list[dict]:
     return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
 
 
-def test_health_is_always_audited_others_when_configured_and_never_the_body(settings):
+def test_a_pack_declaring_always_audited_is_audited_others_when_configured_and_never_the_body(settings):
+    # the health pack sets PackInfo.always_audited; "guarded" does not
     client, headers = client_and_key(settings)
     with client:
         client.get("/api/v1/health/about", headers=headers)

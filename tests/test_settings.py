@@ -10,7 +10,8 @@ import sys
 import pytest
 from distributions import VAULT_PLUGIN, install_pack
 
-from codexcontinue.packs import PackError, PackRegistry, PackState
+from codexcontinue.packs.registry import PackError, PackRegistry
+from codexcontinue.packs.status import PackState
 from codexcontinue.settings import SettingsError, load_core_settings
 
 SECRET = "hunter2-do-not-print"

@@ -23,9 +23,11 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from .cli_support import registry_or_exit as _registry
+from .cli_support import settings_or_exit as _settings
 from .invocation import command, with_runnable_commands
 from .ml.models_cli import models_app
-from .settings import ENV_PREFIX, CoreSettings, SettingsError, load_core_settings
+from .settings import ENV_PREFIX, CoreSettings, SettingsError
 
 app = typer.Typer(
     name="codexcontinue",
@@ -63,24 +65,6 @@ def options(
         os.environ[f"{ENV_PREFIX}PLUGINS_DIR"] = str(plugins_dir.resolve())
     if strict:
         os.environ[f"{ENV_PREFIX}STRICT"] = "true"
-
-
-def _settings(**overrides: Any) -> CoreSettings:
-    try:
-        return load_core_settings(**{k: v for k, v in overrides.items() if v is not None})
-    except SettingsError as error:
-        err.print(f"[red]{error}[/red]")
-        raise typer.Exit(2) from None
-
-
-def _registry(settings: CoreSettings) -> Any:
-    from .packs import PackError, PackRegistry
-
-    try:
-        return PackRegistry(settings).load()
-    except (PackError, SettingsError) as error:
-        err.print(f"[red]{error}[/red]")
-        raise typer.Exit(3) from None
 
 
 # running -----------------------------------------------------------------------------------
@@ -329,7 +313,7 @@ def healthcheck(target: Annotated[Probe, typer.Argument(help="Which process to p
 
 
 def _list_rows(settings: CoreSettings) -> list[Any]:
-    from .packs import list_packs
+    from .packs.status import list_packs
 
     try:
         return list_packs(settings)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
-from .packs import PackError, PackRegistry, PackState, list_packs
+from .packs.registry import PackError, PackRegistry
+from .packs.status import PackState, list_packs
 from .settings import CoreSettings
 
 
@@ -47,7 +48,7 @@ async def _missing_models(settings: CoreSettings, registry: PackRegistry) -> lis
     specs = {name: registry.packs[name].models for name in registry.active() if registry.packs[name].models}
     if not specs:
         return []
-    backend = OllamaBackend(settings.ollama_hosts, connect_timeout=settings.ollama_connect_timeout)
+    backend = OllamaBackend.from_settings(settings)
     try:
         findings = []
         for pack, pack_specs in specs.items():

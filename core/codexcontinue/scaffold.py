@@ -38,7 +38,7 @@ def render_pack(name: str, destination: Path, **answers: Any) -> Path:
     """Write a new pack called `name` into `destination` (which must not exist or be empty)."""
     import copier
 
-    from .packs import RESERVED_NAMES
+    from .packs.status import RESERVED_NAMES
 
     if not NAME.match(name):
         raise ScaffoldError(f"Pack name {name!r}: use lowercase letters, digits and dashes, starting with a letter")

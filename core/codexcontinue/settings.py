@@ -112,7 +112,8 @@ class CoreSettings(BaseSettings):
         default=[], description="Origins allowed to call the API from a browser, comma-separated; none by default."
     )
     audit_packs: Annotated[list[str], NoDecode] = Field(
-        default=[], description="Packs whose requests are audited, comma-separated ('all' for every one); health always is."
+        default=[], description="Packs whose requests are audited, comma-separated ('all' for every one); "
+        "a pack whose PackInfo sets always_audited is audited whatever this says."
     )
     audit_retention_days: float = Field(default=90, gt=0, description="Days audit records are kept in Redis.")
     audit_file: Path | None = Field(
@@ -153,8 +154,9 @@ class CoreSettings(BaseSettings):
         return self.audit_file or self.data_dir / "audit.jsonl"
 
     def audited(self, pack: str) -> bool:
-        """Whether requests to `pack` are audited (health always; others by `audit_packs`)."""
-        return pack == "health" or "all" in self.audit_packs or pack in self.audit_packs
+        """Whether `audit_packs` asks for requests to `pack` to be audited (packs may also ask themselves:
+        `PackInfo.always_audited`)."""
+        return "all" in self.audit_packs or pack in self.audit_packs
 
     @property
     def backend_url(self) -> str:

@@ -30,6 +30,11 @@ class PackInfo(BaseModel):
     description: str = ""
     icon: str = ":material/extension:"
     version: str = "0.0.0"
+    always_audited: bool = Field(
+        default=False,
+        description="Audit every request to this pack whatever CODEXCONTINUE_AUDIT_PACKS says "
+        "(a pack that handles regulated data, such as health records).",
+    )
 
     @field_validator("name")
     @classmethod

@@ -155,3 +155,28 @@ def test_the_command_check_does_reject_a_made_up_command():
         _check_codexcontinue(["packs", "annouce", "legal"])
     with pytest.raises(NotOurCommand, match="No such option"):
         _check_codexcontinue(["api", "--colour", "blue"])
+
+
+APP_DOCKERFILE = "docker/app/Dockerfile"
+
+
+@pytest.mark.parametrize("files", FILES)
+def test_the_app_services_build_one_dockerfile_for_the_service_they_run(files):
+    """backend, ui, worker and the pack announcers share docker/app/Dockerfile; SERVICE is what they run."""
+    ports = {"api": "8000", "ui": "8501", "worker": "8502"}
+    built = {}
+    for name, service in services(files):
+        build = service.get("build", {})
+        if build.get("dockerfile") != APP_DOCKERFILE:
+            continue
+        args = build["args"]
+        built[name] = args["SERVICE"]
+        assert args["PORT"] == ports[args["SERVICE"]], f"{name} in {files}: PORT {args['PORT']}"
+        assert args["PACKS"] == "legal health finance developer", f"{name} in {files}: PACKS {args['PACKS']}"
+        if name in ("backend", "frontend", "ml"):
+            command = service["command"]
+            program = next(i for i, word in enumerate(command) if word in ("codexcontinue", "codexcontinue.cli"))
+            assert command[program + 1] == args["SERVICE"], f"{name} in {files} runs {command}"
+    assert {built.get(name) for name in ("backend", "frontend", "ml")} == {"api", "ui", "worker"}
+    assert {name for name in built if name.startswith("pack-")} == {f"pack-{pack}" for pack in PACKS}
+    assert sorted(path.parent.name for path in REPO.glob("docker/*/Dockerfile")) == ["app", "jupyter", "ollama"]

@@ -27,7 +27,7 @@ import pytest
 from kubernetes_manifests import CANNOT_RENDER, Manifests, Secrets, render, write_secret_volume
 from limits import parse
 
-from codexcontinue.packs import PackRegistry
+from codexcontinue.packs.registry import PackRegistry
 from codexcontinue.settings import CoreSettings, load_core_settings
 from codexcontinue.testing.ollama_server import OllamaTestServer
 from codexcontinue.testing.plugin import free_port

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from compose_files import active_services, load
 
-from codexcontinue.packs import PackRegistry
+from codexcontinue.packs.registry import PackRegistry
 from codexcontinue.settings import load_core_settings
 from codexcontinue.testing.ollama_server import OllamaTestServer
 from codexcontinue.testing.plugin import free_port

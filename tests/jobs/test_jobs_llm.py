@@ -9,13 +9,12 @@ import time
 
 import pytest
 from distributions import install_pack
+from job_queues import local_queue
 
-from codexcontinue.ml.jobs import JobServices, JobState, TaskCatalog
+from codexcontinue.ml.jobs import JobState
 from codexcontinue.ml.jobs_local import LocalJobQueue
 from codexcontinue.ml.ollama_backend import OllamaBackend
 from codexcontinue.ml.runtime import LLMRuntime
-from codexcontinue.packs import PackRegistry
-from codexcontinue.store import LocalStore
 from codexcontinue.testing.ollama_server import OllamaTestServer
 
 OWNER = "a11ce0000000"
@@ -55,15 +54,12 @@ async def queue(jobs_site, embedded_settings, ollama_server: OllamaTestServer):
     install_pack(jobs_site, "llmjob", plugin_source=LLM_PACK_SOURCE)
     importlib.invalidate_caches()
     settings = embedded_settings.model_copy(update={"packs": ["llmjob"], "ollama_hosts": [ollama_server.url]})
-    registry = PackRegistry(settings).load()
-    store = LocalStore(settings.data_dir / "store")
-    llm = LLMRuntime(OllamaBackend(ollama_server.url, read_timeout=0.5), store, registry, cache_ttl=0)
-    services = JobServices(settings=settings, registry=registry, store=store, llm=llm)
-    queue = LocalJobQueue(TaskCatalog.from_registry(registry), services)
-    await queue.start()
-    yield queue
-    await queue.close()
-    await store.close()
+
+    def make_llm(registry, store):
+        return LLMRuntime(OllamaBackend(ollama_server.url, read_timeout=0.5), store, registry, cache_ttl=0)
+
+    async with local_queue(settings, make_llm) as queue:
+        yield queue
 
 
 async def finished(queue: LocalJobQueue, job_id: str):

@@ -5,25 +5,17 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from job_queues import local_queue
 
-from codexcontinue.ml.jobs import InvalidArguments, JobNotFound, JobServices, JobState, TaskCatalog, UnknownTask
-from codexcontinue.ml.jobs_local import LocalJobQueue
-from codexcontinue.packs import PackRegistry
-from codexcontinue.store import LocalStore
+from codexcontinue.ml.jobs import InvalidArguments, JobNotFound, JobState, UnknownTask
 
 ALICE, BOB = "a11ce0000000", "b0b000000000"
 
 
 @pytest.fixture
 async def queue(embedded_settings):
-    registry = PackRegistry(embedded_settings).load()
-    store = LocalStore(embedded_settings.data_dir / "store")
-    services = JobServices(settings=embedded_settings, registry=registry, store=store, llm=None)
-    queue = LocalJobQueue(TaskCatalog.from_registry(registry), services)
-    await queue.start()
-    yield queue
-    await queue.close()
-    await store.close()
+    async with local_queue(embedded_settings) as queue:
+        yield queue
 
 
 async def follow(queue, job_id, owner=ALICE, after=None):

@@ -8,7 +8,7 @@ import pytest
 
 from codexcontinue.ml.jobs import JobNotFound, JobServices, JobState, TaskCatalog
 from codexcontinue.ml.jobs_redis import ArqJobQueue, JobWorker
-from codexcontinue.packs import PackRegistry
+from codexcontinue.packs.registry import PackRegistry
 from codexcontinue.store import RedisStore, StoreUnavailable
 from codexcontinue.testing.plugin import free_port
 

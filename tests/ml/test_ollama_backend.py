@@ -9,6 +9,7 @@ import pytest
 
 from codexcontinue.ml.errors import LLMError, LLMStreamError, LLMTimeout, LLMUnavailable, ModelNotFound
 from codexcontinue.ml.ollama_backend import OllamaBackend
+from codexcontinue.settings import CoreSettings
 from codexcontinue.testing.ollama_server import OllamaTestServer
 
 BASE_MODEL, PULLABLE_MODEL = "llama3.2:1b", "qwen2.5:0.5b"  # as in conftest.py
@@ -22,6 +23,18 @@ async def test_chat_streams_chunks(ollama_server: OllamaTestServer) -> None:
         chunks = [c async for c in await backend.chat(BASE_MODEL, USER, stream=True)]
     assert len(chunks) >= 5 and chunks[-1].done and chunks[-1].eval_count == len(chunks) - 1
     assert "".join(c.message.content for c in chunks) == "Waves come and go all day."
+
+
+@pytest.mark.asyncio
+async def test_the_backend_built_from_settings_uses_their_hosts_and_timeouts(
+    ollama_server: OllamaTestServer, codexcontinue_settings: CoreSettings
+) -> None:
+    settings = codexcontinue_settings.model_copy(
+        update={"ollama_hosts": [ollama_server.url], "ollama_connect_timeout": 2.5, "ollama_read_timeout": 7.0}
+    )
+    async with OllamaBackend.from_settings(settings) as backend:
+        assert (backend.hosts, backend.connect_timeout, backend.read_timeout) == ([ollama_server.url], 2.5, 7.0)
+        assert await backend.ping() == ollama_server.version
 
 
 @pytest.mark.asyncio

@@ -16,7 +16,8 @@ from codexcontinue.api.app import create_app
 from codexcontinue.ml.metrics import MLMetrics
 from codexcontinue.ml.ollama_backend import OllamaBackend
 from codexcontinue.ml.runtime import LLMRuntime, StructuredOutputError
-from codexcontinue.packs import PackRegistry, PackState
+from codexcontinue.packs.registry import PackRegistry
+from codexcontinue.packs.status import PackState
 from codexcontinue.settings import CoreSettings
 from codexcontinue.store import LocalStore
 from codexcontinue.testing.ollama_server import OllamaTestServer

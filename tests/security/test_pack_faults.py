@@ -16,6 +16,7 @@ import socket
 
 import httpx
 import pytest
+from distributions import routed_pack_source
 from security.processes import Api
 
 from codexcontinue.testing.ollama_server import OllamaTestServer
@@ -23,91 +24,29 @@ from codexcontinue.testing.ollama_server import OllamaTestServer
 pytestmark = pytest.mark.slow
 
 SECRET = "db password is hunter2"
+
+
+FINE = '''
+@router.get("/fine")
+async def fine():
+    return {"pack": "%s"}
+'''
 PLUGINS = {
-    "brittle.py": f'''
-"""A pack whose /boom route raises."""
-from fastapi import APIRouter
-from codexcontinue import PackInfo, hookimpl
-
-PLUGIN_API = ">=1,<2"
-router = APIRouter()
-
-
+    "brittle.py": routed_pack_source("brittle", FINE % "brittle" + f'''
 @router.get("/boom")
 async def boom():
     raise RuntimeError("{SECRET}")
-
-
-@router.get("/fine")
-async def fine():
-    return {{"pack": "brittle"}}
-
-
-@hookimpl
-def pack_info():
-    return PackInfo(name="brittle", title="Brittle")
-
-
-@hookimpl
-def api_router():
-    return router
-''',
-    "meddler.py": '''
-"""A pack whose before_llm_call hook raises."""
-from fastapi import APIRouter
-from codexcontinue import PackInfo, hookimpl
-
-PLUGIN_API = ">=1,<2"
-router = APIRouter()
-
-
-@router.get("/fine")
-async def fine():
-    return {"pack": "meddler"}
-
-
-@hookimpl
-def pack_info():
-    return PackInfo(name="meddler", title="Meddler")
-
-
-@hookimpl
-def api_router():
-    return router
-
-
+''', doc="A pack whose /boom route raises."),
+    "meddler.py": routed_pack_source("meddler", FINE % "meddler", doc="A pack whose before_llm_call hook raises.", hooks='''
 @hookimpl
 def before_llm_call(call):
     raise ValueError("meddler cannot parse this call")
-''',
-    "stumbler.py": '''
-"""A pack whose startup hook raises."""
-from fastapi import APIRouter
-from codexcontinue import PackInfo, hookimpl
-
-PLUGIN_API = ">=1,<2"
-router = APIRouter()
-
-
-@router.get("/fine")
-async def fine():
-    return {"pack": "stumbler"}
-
-
-@hookimpl
-def pack_info():
-    return PackInfo(name="stumbler", title="Stumbler")
-
-
-@hookimpl
-def api_router():
-    return router
-
-
+'''),
+    "stumbler.py": routed_pack_source("stumbler", FINE % "stumbler", doc="A pack whose startup hook raises.", hooks='''
 @hookimpl
 def startup(context):
     raise ConnectionError("stumbler's database is not there")
-''',
+'''),
 }
 
 

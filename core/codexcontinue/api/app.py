@@ -15,14 +15,13 @@ from prometheus_client import CollectorRegistry
 from starlette.concurrency import run_in_threadpool
 
 from ..audit import AuditTrail
-from ..context import PackContext
 from ..cpu_work import install_cpu_pool
 from ..keys import KeyRing
 from ..ml.jobs_routes import attach_jobs, running_jobs
 from ..ml.metrics import MLMetrics
 from ..ml.ollama_backend import OllamaBackend
 from ..ml.runtime import LLMRuntime
-from ..packs import PackRegistry
+from ..packs.registry import PackRegistry
 from ..settings import CoreSettings, load_core_settings
 from ..store import Store, open_store
 from .auditing import AuditMiddleware
@@ -33,6 +32,7 @@ from .errors import UnexpectedErrors, declare_validation_answer, install_error_h
 from .http_metrics import HttpMetrics
 from .hygiene import BodyLimit, SecurityHeaders, TimeLimit, UrlLimit
 from .key_routes import key_router
+from .pack_context import pack_context
 from .quotas import Quotas
 from .request_info import RouteTemplates
 
@@ -80,11 +80,7 @@ def create_app(
     app.state.registry = registry
     app.state.store = store
     app.state.keyring = KeyRing(store)
-    app.state.llm = OllamaBackend(
-        settings.ollama_hosts,
-        connect_timeout=settings.ollama_connect_timeout,
-        read_timeout=settings.ollama_read_timeout,
-    )
+    app.state.llm = OllamaBackend.from_settings(settings)
     app.state.metrics_registry = CollectorRegistry()
     app.state.quotas = Quotas(settings)
     app.state.audit = AuditTrail(settings, store)
@@ -117,7 +113,11 @@ def _add_middleware(app: FastAPI, settings: CoreSettings) -> None:
     app.add_middleware(UnexpectedErrors)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     app.add_middleware(TimeLimit, seconds=settings.request_timeout_s)
-    app.add_middleware(AuditMiddleware, trail=app.state.audit, settings=settings, packs=app.state.registry.statuses)
+    registry: PackRegistry = app.state.registry
+    always_audited = [name for name, loaded in registry.packs.items() if loaded.info.always_audited]
+    app.add_middleware(
+        AuditMiddleware, trail=app.state.audit, settings=settings, packs=registry.statuses, always_audited=always_audited
+    )
     app.add_middleware(HttpMetrics, registry=app.state.metrics_registry)
     if settings.cors_origins:
         app.add_middleware(
@@ -153,19 +153,6 @@ def _record_pack_routes(app: FastAPI, registry: PackRegistry) -> None:
             routes[parts[3]] += [f"{method} {route.path}" for method in methods]
     for name, lines in routes.items():
         registry.statuses[name].routes = sorted(lines)
-
-
-def pack_context(app: FastAPI, pack: str) -> PackContext:
-    """The `PackContext` a pack's hooks get inside this app."""
-    registry: PackRegistry = app.state.registry
-    loaded = registry.packs.get(pack)
-    return PackContext(
-        pack=pack,
-        process="api",
-        core_settings=app.state.settings,
-        settings=loaded.settings if loaded else None,
-        store=app.state.store,
-    )
 
 
 def _core_version() -> str:

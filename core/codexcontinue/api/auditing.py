@@ -23,13 +23,25 @@ OTHER_METHOD = "OTHER"
 
 
 class AuditMiddleware:
-    """Record requests to audited packs (health always) and every change to API keys."""
+    """Record requests to audited packs and every change to API keys.
 
-    def __init__(self, app: ASGIApp, trail: AuditTrail, settings: CoreSettings, packs: Collection[str]) -> None:
+    A pack is audited when `CODEXCONTINUE_AUDIT_PACKS` names it (or says 'all'), or when it is in
+    `always_audited` (the packs whose `PackInfo.always_audited` is set).
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        trail: AuditTrail,
+        settings: CoreSettings,
+        packs: Collection[str],
+        always_audited: Collection[str] = (),
+    ) -> None:
         self.app = app
         self.trail = trail
         self.settings = settings
         self.packs = frozenset(packs)
+        self.always_audited = frozenset(always_audited)
 
     def _pack(self, scope: Scope) -> str | None:
         """The pack the request is for, when it names a pack that exists."""
@@ -39,7 +51,7 @@ class AuditMiddleware:
     def _audited(self, scope: Scope) -> bool:
         pack = self._pack(scope)
         if pack is not None:
-            return self.settings.audited(pack)
+            return pack in self.always_audited or self.settings.audited(pack)
         return scope["path"].startswith("/api/v1/keys") and scope["method"] in MUTATIONS
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -8,9 +8,11 @@ from typing import Any
 from fastapi import APIRouter, Depends, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from ..packs import PackRegistry, PackState
+from ..packs.registry import PackRegistry
+from ..packs.status import PackState
 from ..specs import HealthReport
 from .deps import current_key, require_scope
+from .pack_context import pack_context
 
 PROBE_TIMEOUT_S = 3.0
 
@@ -56,8 +58,6 @@ async def _check_llm(llm: Any) -> dict[str, Any]:
 
 
 async def _check_packs(request: Request) -> dict[str, Any]:
-    from .app import pack_context
-
     registry: PackRegistry = request.app.state.registry
     checks: dict[str, Any] = {}
     for name in registry.active():

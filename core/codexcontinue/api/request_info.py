@@ -11,7 +11,7 @@ from fastapi.routing import iter_route_contexts
 from starlette.routing import BaseRoute, compile_path
 from starlette.types import Message, Send
 
-from ..packs import RESERVED_NAMES
+from ..packs.status import RESERVED_NAMES
 
 UNMATCHED = "unmatched"
 """What a request whose path no route has is recorded as (never the path itself)."""

@@ -8,7 +8,7 @@ from ..specs import TaskSpec
 from .jobs import JobContext
 
 if TYPE_CHECKING:
-    from ..packs import PackRegistry
+    from ..packs.registry import PackRegistry
 
 GENERATE_TIMEOUT_S = 900.0
 

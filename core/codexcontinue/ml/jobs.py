@@ -26,7 +26,7 @@ from pydantic_core import PydanticSerializationError, to_jsonable_python
 
 from ..api.quotas import CALLER
 from ..owned_store import OwnedStore
-from ..packs import PackRegistry
+from ..packs.registry import PackRegistry
 from ..settings import CoreSettings
 from ..specs import PackSettings, TaskSpec
 from ..store import Store

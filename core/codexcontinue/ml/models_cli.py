@@ -103,10 +103,10 @@ class _ProgressDisplay:
 
 def _pack_specs(pack: str | None) -> tuple[CoreSettings, dict[str, str], list[ModelSpec]]:
     """The settings, each model's owning pack, and the model specs of the enabled packs (or of `pack`)."""
-    from ..cli import _registry, _settings
+    from ..cli_support import registry_or_exit, settings_or_exit
 
-    settings = _settings()
-    registry = _registry(settings)
+    settings = settings_or_exit()
+    registry = registry_or_exit(settings)
     loaded = registry.loaded()
     if pack is not None:
         loaded = [each for each in loaded if each.source.name == pack]
@@ -124,11 +124,7 @@ def _run(settings: CoreSettings, work: Callable[[OllamaBackend], Awaitable[T]]) 
     from .ollama_backend import OllamaBackend
 
     async def run() -> Any:
-        async with OllamaBackend(
-            settings.ollama_hosts,
-            connect_timeout=settings.ollama_connect_timeout,
-            read_timeout=settings.ollama_read_timeout,
-        ) as backend:
+        async with OllamaBackend.from_settings(settings) as backend:
             return await work(backend)
 
     try:

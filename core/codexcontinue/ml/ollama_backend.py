@@ -29,7 +29,7 @@ import re
 import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
 import ollama
@@ -37,6 +37,9 @@ import pydantic
 from ollama import ChatResponse, GenerateResponse, ResponseError
 
 from .errors import LLMError, LLMStreamError, LLMTimeout, LLMUnavailable, ModelNotFound
+
+if TYPE_CHECKING:
+    from ..settings import CoreSettings
 
 __all__ = ["OllamaBackend"]
 
@@ -80,6 +83,15 @@ class OllamaBackend:
         # httpx connections belong to one event loop, so keep one set of clients per loop.
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, ollama.AsyncClient]] = (
             weakref.WeakKeyDictionary()
+        )
+
+    @classmethod
+    def from_settings(cls, settings: CoreSettings) -> OllamaBackend:
+        """The backend for the hosts and timeouts in the core settings (`ollama_hosts`, `ollama_*_timeout`)."""
+        return cls(
+            settings.ollama_hosts,
+            connect_timeout=settings.ollama_connect_timeout,
+            read_timeout=settings.ollama_read_timeout,
         )
 
     # ------------------------------------------------------------------ inference
@@ -231,6 +243,16 @@ class OllamaBackend:
 
     async def _call(self, model: str | None, call: Callable[[ollama.AsyncClient], Awaitable[T]]) -> T:
         """Run ``call`` on the first host that accepts the connection."""
+        _, result = await self._call_on_first_host(model, call)
+        return result
+
+    async def _call_on_first_host(
+        self, model: str | None, call: Callable[[ollama.AsyncClient], Awaitable[T]]
+    ) -> tuple[str, T]:
+        """Run ``call`` on the first host that accepts the connection; that host and the result.
+
+        A host that refuses the connection cools down and the next one is tried; any other error
+        is translated and raised."""
         for host in self._candidates():
             try:
                 result = await call(self._client(host))
@@ -240,7 +262,7 @@ class OllamaBackend:
             except _CLIENT_ERRORS as error:
                 raise self._translate(error, host, model, streaming=False) from error
             self._down_until.pop(host, None)
-            return result
+            return host, result
         raise LLMUnavailable(self.hosts)
 
     async def _stream(
@@ -258,17 +280,8 @@ class OllamaBackend:
             except StopAsyncIteration:
                 return chunks, []
 
-        for host in self._candidates():
-            try:
-                chunks, head = await open_stream(self._client(host))
-            except _CONNECT_ERRORS:
-                self._down_until[host] = time.monotonic() + self.cooldown
-                continue
-            except _CLIENT_ERRORS as error:
-                raise self._translate(error, host, model, streaming=False) from error
-            self._down_until.pop(host, None)
-            return self._rest(chunks, head, host, model, convert)
-        raise LLMUnavailable(self.hosts)
+        host, (chunks, head) = await self._call_on_first_host(model, open_stream)
+        return self._rest(chunks, head, host, model, convert)
 
     async def _rest(
         self, chunks: Any, head: list[Any], host: str, model: str | None, convert: Callable[[Any], Any]

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 from prometheus_client import CollectorRegistry
 from pydantic import BaseModel, ValidationError
 
-from ..packs import PackRegistry
+from ..packs.registry import PackRegistry
 from ..specs import LLMCall
 from ..store import Store
 from .cache import ResponseCache, SingleFlight, cache_key

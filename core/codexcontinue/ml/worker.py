@@ -29,7 +29,7 @@ from starlette.routing import Route
 from ..api.quotas import Quotas
 from ..context import PackContext
 from ..cpu_work import install_cpu_pool
-from ..packs import PackError, PackRegistry
+from ..packs.registry import PackError, PackRegistry
 from ..settings import CoreSettings
 from ..specs import ModelSpec
 from ..store import RedisStore, open_store
@@ -151,11 +151,7 @@ class _HealthServer(uvicorn.Server):
 async def _run(settings: CoreSettings, registry: PackRegistry, host: str, port: int) -> None:
     store = open_store(settings)
     assert isinstance(store, RedisStore)  # run_worker refuses embedded mode
-    backend = OllamaBackend(
-        settings.ollama_hosts,
-        connect_timeout=settings.ollama_connect_timeout,
-        read_timeout=settings.ollama_read_timeout,
-    )
+    backend = OllamaBackend.from_settings(settings)
     llm = LLMRuntime(
         backend,
         store,

@@ -23,7 +23,8 @@ from packaging.version import Version
 from pydantic import SecretStr
 
 from ..api.deps import READ_METHODS, SCOPE_EXTENSION
-from ..packs import PLUGIN_API_VERSION, LoadedPack, PackRegistry
+from ..packs import PLUGIN_API_VERSION
+from ..packs.registry import LoadedPack, PackRegistry
 from ..specs import PackSettings
 from .plugin import create_key
 

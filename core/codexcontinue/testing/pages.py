@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .plugin import LiveBackend, create_key
+from .live import LiveBackend, create_key
 
 if TYPE_CHECKING:
     from fastapi import FastAPI

@@ -13,15 +13,13 @@ Platform-level fixtures: `codexcontinue_settings`, `codexcontinue_app`, `api_cli
 
 from __future__ import annotations
 
-import asyncio
 import os
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from .live import LiveBackend, create_key, free_port
 
 if TYPE_CHECKING:
     from fastapi import FastAPI
@@ -33,33 +31,6 @@ if TYPE_CHECKING:
     from codexcontinue.testing.ollama_server import OllamaTestServer
 
 TEST_REDIS_URL = "CODEXCONTINUE_TEST_REDIS_URL"
-
-
-def create_key(app: FastAPI, *scopes: str, name: str = "test", owner: str | None = None) -> str:
-    """A new API key's token for `app` (of `owner`, or its own owner), made through a store connection of its own.
-
-    Safe to call from a test whatever the store is: a Redis client is tied to the event loop that
-    opened it, so the app's own client cannot be borrowed from outside the app's loop.
-    """
-    from codexcontinue.keys import KeyRing
-    from codexcontinue.store import open_store
-
-    async def create() -> str:
-        store = open_store(app.state.settings)
-        try:
-            token, _ = await KeyRing(store).create(name, list(scopes), owner=owner)
-            return token
-        finally:
-            await store.close()
-
-    return asyncio.run(create())
-
-
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -121,33 +92,6 @@ def make_api_key(codexcontinue_app: FastAPI) -> Callable[..., dict[str, str]]:
         return {"Authorization": f"Bearer {create_key(codexcontinue_app, *scopes, name=name, owner=owner)}"}
 
     return make
-
-
-class LiveBackend:
-    """A backend served by uvicorn on a free port in a background thread."""
-
-    def __init__(self, app: FastAPI) -> None:
-        import uvicorn
-
-        self.app = app
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, daemon=True)
-
-    def __enter__(self) -> LiveBackend:
-        self._thread.start()
-        deadline = time.monotonic() + 20
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("the backend did not start within 20 s")
-            time.sleep(0.02)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.should_exit = True
-        self._thread.join(timeout=10)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ PAGE_LIBRARIES = ("pandas", "altair", "codexcontinue.ui.llm_state", "codexcontin
 def warm_up() -> None:
     """Import every enabled pack (the shell's own load then takes milliseconds) and the pages' libraries
     and helpers."""
-    from codexcontinue.packs import PackRegistry
+    from codexcontinue.packs.registry import PackRegistry
     from codexcontinue.settings import load_core_settings
 
     PackRegistry(load_core_settings()).load()

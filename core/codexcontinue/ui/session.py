@@ -7,7 +7,7 @@ from typing import Any
 import streamlit as st
 
 from ..invocation import command
-from ..packs import PackRegistry
+from ..packs.registry import PackRegistry
 from ..settings import CoreSettings, load_core_settings
 from .browser_sessions import COOKIE, ROUTE_PREFIX, SESSIONS
 from .client import BackendClient, BackendError

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from codexcontinue.packs import PackRegistry
+from codexcontinue.packs.registry import PackRegistry
 
 REVIEW = "/api/v1/developer/review"
 

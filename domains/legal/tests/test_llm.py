@@ -80,7 +80,7 @@ def test_the_llm_clause_pass_adds_findings_and_never_removes_the_detectors(
 
 
 def test_the_analyst_model_is_registered_on_the_configured_base(codexcontinue_settings, monkeypatch):
-    from codexcontinue.packs import PackRegistry
+    from codexcontinue.packs.registry import PackRegistry
 
     monkeypatch.setenv("CODEXCONTINUE_LEGAL__ANALYST_BASE_MODEL", "qwen2.5:7b")
     registry = PackRegistry(codexcontinue_settings).load()

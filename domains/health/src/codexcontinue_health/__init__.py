@@ -10,4 +10,5 @@ INFO = PackInfo(
     description="PHI de-identification, clinical note structuring and ICD-10 codes.",
     icon=":material/stethoscope:",
     version=__version__,
+    always_audited=True,  # every request touches patient records
 )
