@@ -211,3 +211,16 @@ async def test_a_host_that_comes_back_is_used_again(dead_url: str) -> None:
         async with server:
             assert await backend.ping() == server.version  # cooling hosts are still tried as a last resort
         assert backend.healthy_hosts == [dead_url]
+
+
+@pytest.mark.asyncio
+async def test_an_answer_holding_characters_httpx_takes_for_line_ends_arrives_whole(
+    ollama_server: OllamaTestServer,
+) -> None:
+    # Ollama writes U+0085 unescaped; httpx's aiter_lines (the ollama client's) would split the line there.
+    text = "before\x85middle\u2028after\x1cend"
+    ollama_server.script_reply(text, text)
+    async with OllamaBackend(ollama_server.url) as backend:
+        chunks = [c async for c in await backend.chat(BASE_MODEL, USER, stream=True)]
+        assert "".join(c.message.content for c in chunks) == text
+        assert (await backend.chat(BASE_MODEL, USER)).message.content == text

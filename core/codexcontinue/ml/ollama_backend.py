@@ -37,6 +37,7 @@ import pydantic
 from ollama import ChatResponse, GenerateResponse, ResponseError
 
 from .errors import LLMError, LLMStreamError, LLMTimeout, LLMUnavailable, ModelNotFound
+from .ollama_lines import LineSafeTransport
 
 if TYPE_CHECKING:
     from ..settings import CoreSettings
@@ -234,7 +235,7 @@ class OllamaBackend:
     def _client(self, host: str) -> ollama.AsyncClient:
         clients = self._clients.setdefault(asyncio.get_running_loop(), {})
         if host not in clients:
-            clients[host] = ollama.AsyncClient(host=host, timeout=self._timeout)
+            clients[host] = ollama.AsyncClient(host=host, timeout=self._timeout, transport=LineSafeTransport())
         return clients[host]
 
     def _candidates(self) -> list[str]:

@@ -148,6 +148,13 @@ def _split_thinking(text: str) -> tuple[str, str]:
     return match.group(1).strip(), text[match.end() :]
 
 
+def go_json_line(value: Any) -> str:
+    """One line of an Ollama stream: JSON as Go's `encoding/json` writes it for these values (UTF-8
+    as it is, U+2028 and U+2029 escaped; U+0085 left as it is) and a newline."""
+    text = json.dumps(value, ensure_ascii=False).replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return text + "\n"
+
+
 def _invalid_format(value: Any) -> str | None:
     """Ollama's complaint about a ``format`` it cannot use (``llm/server.go``, ``Completion``), or None."""
     if value is None or value == "" or value == "json" or isinstance(value, dict):
@@ -505,7 +512,7 @@ class OllamaTestServer:
                         await self._sleep(stall.seconds)
                     if self._stopping.is_set():
                         return
-                    yield json.dumps(item, ensure_ascii=False) + "\n"
+                    yield go_json_line(item)
                 finished = True
             finally:
                 if not finished and not self._stopping.is_set():
